@@ -1,0 +1,386 @@
+package cfn
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/iamlens/iamlens/analysis/iam"
+	"github.com/iamlens/iamlens/analysis/source"
+	"github.com/iamlens/iamlens/analysis/value"
+)
+
+// maxAlternatives bounds the values one expression may evaluate to, so that
+// nested Fn::If inside Fn::Join cannot explode.
+const maxAlternatives = 16
+
+// maxDepth bounds recursion through nested intrinsics.
+const maxDepth = 32
+
+// Eval evaluates a scalar-valued expression to its possible values: one for
+// plain text, one per branch of Fn::If. It never returns an empty slice for
+// a non-nil node; AWS::NoValue evaluates to no values.
+func (t *Template) Eval(n *source.Node) []value.Str {
+	return t.eval(n, nil, 0)
+}
+
+// EvalOne evaluates an expression and returns its only value, or an unknown
+// value when it has none or several.
+func (t *Template) EvalOne(n *source.Node) value.Str {
+	vs := t.Eval(n)
+	if len(vs) == 1 {
+		return vs[0]
+	}
+	return value.UnknownStr()
+}
+
+// Elements is the iam.Evaluator for templates: a list-valued policy element
+// (a sequence, a single value, or Fn::If choosing between lists) becomes one
+// Element per value, with the node each value was written at.
+func (t *Template) Elements(n *source.Node) []iam.Element {
+	var out []iam.Element
+	t.elements(n, false, 0, &out)
+	return out
+}
+
+func (t *Template) elements(n *source.Node, alt bool, depth int, out *[]iam.Element) {
+	if n == nil || depth > maxDepth {
+		return
+	}
+	if n.Kind == source.Sequence {
+		for _, it := range n.Items {
+			t.elements(it, alt, depth+1, out)
+		}
+		return
+	}
+	fn, arg := n.Intrinsic()
+	switch fn {
+	case "Fn::If":
+		if arg.Kind == source.Sequence && len(arg.Items) == 3 {
+			t.elements(arg.Items[1], true, depth+1, out)
+			t.elements(arg.Items[2], true, depth+1, out)
+			return
+		}
+	case "Ref":
+		if s, _ := arg.Str(); s == "AWS::NoValue" {
+			return
+		}
+	case "Fn::Split", "Fn::GetAZs", "Fn::Cidr":
+		// A list whose items deployment decides.
+		*out = append(*out, iam.Element{Node: n, Value: value.UnknownStr(), Alternative: alt})
+		return
+	}
+	vs := t.eval(n, nil, depth)
+	for _, v := range vs {
+		*out = append(*out, iam.Element{Node: n, Value: v, Alternative: alt || len(vs) > 1})
+	}
+}
+
+func (t *Template) eval(n *source.Node, vars map[string]*source.Node, depth int) []value.Str {
+	if n == nil {
+		return nil
+	}
+	if depth > maxDepth {
+		return []value.Str{value.UnknownStr()}
+	}
+	switch n.Kind {
+	case source.Scalar:
+		return []value.Str{value.Lit(n.Value)}
+	case source.Sequence:
+		return []value.Str{value.UnknownStr()}
+	}
+	fn, arg := n.Intrinsic()
+	switch fn {
+	case "Ref":
+		name, ok := arg.Str()
+		if !ok {
+			return []value.Str{value.UnknownStr()}
+		}
+		if name == "AWS::NoValue" {
+			return nil
+		}
+		return []value.Str{t.Ref(name)}
+	case "Fn::GetAtt":
+		id, attr, ok := GetAttTarget(arg)
+		if !ok {
+			return []value.Str{value.UnknownStr()}
+		}
+		return []value.Str{t.GetAtt(id, attr)}
+	case "Fn::Sub":
+		return t.evalSub(arg, depth)
+	case "Fn::Join":
+		return t.evalJoin(arg, depth)
+	case "Fn::Select":
+		return t.evalSelect(arg, depth)
+	case "Fn::If":
+		if arg.Kind == source.Sequence && len(arg.Items) == 3 {
+			out := append(t.eval(arg.Items[1], vars, depth+1), t.eval(arg.Items[2], vars, depth+1)...)
+			if len(out) > maxAlternatives {
+				return []value.Str{value.UnknownStr()}
+			}
+			return out
+		}
+	case "Fn::FindInMap":
+		return t.evalFindInMap(arg, depth)
+	case "Fn::ImportValue":
+		name := t.EvalOne(arg)
+		return []value.Str{value.HoleOf(value.Part{Kind: value.Import, Ref: name.String()})}
+	}
+	return []value.Str{value.UnknownStr()}
+}
+
+// Pseudo parameters CloudFormation fills in.
+var pseudoParams = map[string]bool{
+	"AWS::AccountId": true, "AWS::NotificationARNs": true, "AWS::Partition": true,
+	"AWS::Region": true, "AWS::StackId": true, "AWS::StackName": true, "AWS::URLSuffix": true,
+}
+
+// IsPseudo reports whether name is a pseudo parameter (AWS::NoValue included).
+func IsPseudo(name string) bool { return pseudoParams[name] || name == "AWS::NoValue" }
+
+// Ref is the value of `Ref name`: a parameter, a pseudo parameter or the
+// physical id of a resource.
+func (t *Template) Ref(name string) value.Str {
+	if pseudoParams[name] {
+		return value.HoleOf(value.Part{Kind: value.Pseudo, Ref: name})
+	}
+	if p, ok := t.Parameters[name]; ok {
+		return value.HoleOf(value.Part{Kind: value.Parameter, Ref: name, Type: p.Type})
+	}
+	if r, ok := t.Resources[name]; ok {
+		if r.Type == "AWS::S3::Bucket" {
+			if v, ok := t.literalBucketName(r); ok {
+				return v
+			}
+		}
+		return value.HoleOf(value.Part{Kind: value.ResourceRef, Ref: name, Type: r.Type})
+	}
+	return value.UnknownStr()
+}
+
+// literalBucketName is a bucket's BucketName when it is plain text; a
+// BucketName built from !Sub stays symbolic as the bucket's Ref hole, so the
+// bucket keeps its identity in ARN matching.
+func (t *Template) literalBucketName(r *Resource) (value.Str, bool) {
+	if s, ok := r.Prop("BucketName").Str(); ok && s != "" {
+		return value.Lit(s), true
+	}
+	return value.Str{}, false
+}
+
+func pseudo(name string) value.Str { return value.HoleOf(value.Part{Kind: value.Pseudo, Ref: name}) }
+
+// GetAtt is the value of `Fn::GetAtt [id, attr]`. ARNs of the resources the
+// reasoner follows are spelled out structurally.
+func (t *Template) GetAtt(id, attr string) value.Str {
+	r, ok := t.Resources[id]
+	if !ok {
+		return value.UnknownStr()
+	}
+	ref := t.Ref(id)
+	switch {
+	case r.Type == "AWS::S3::Bucket" && attr == "Arn":
+		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":s3:::"), ref)
+	case r.Type == "AWS::IAM::Role" && attr == "Arn":
+		path := "/"
+		if s, ok := r.Prop("Path").Str(); ok && strings.HasPrefix(s, "/") && strings.HasSuffix(s, "/") {
+			path = s
+		}
+		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":iam::"), pseudo("AWS::AccountId"), value.Lit(":role"+path), ref)
+	case r.Type == "AWS::KMS::Key" && attr == "Arn":
+		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":kms:"), pseudo("AWS::Region"), value.Lit(":"), pseudo("AWS::AccountId"), value.Lit(":key/"), ref)
+	case r.Type == "AWS::KMS::Key" && attr == "KeyId",
+		r.Type == "AWS::EC2::VPCEndpoint" && attr == "Id",
+		r.Type == "AWS::EC2::RouteTable" && attr == "RouteTableId",
+		r.Type == "AWS::EC2::Subnet" && attr == "SubnetId",
+		r.Type == "AWS::EC2::VPC" && attr == "VpcId",
+		r.Type == "AWS::EC2::SecurityGroup" && attr == "GroupId":
+		return ref
+	case (r.Type == "AWS::Lambda::Function" || r.Type == "AWS::Serverless::Function") && attr == "Arn":
+		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":lambda:"), pseudo("AWS::Region"), value.Lit(":"), pseudo("AWS::AccountId"), value.Lit(":function:"), ref)
+	}
+	return value.HoleOf(value.Part{Kind: value.ResourceAttr, Ref: id, Attr: attr, Type: r.Type})
+}
+
+// GetAttTarget reads the argument of Fn::GetAtt: ["Id", "Attr"] or "Id.Attr".
+func GetAttTarget(arg *source.Node) (id, attr string, ok bool) {
+	if s, isStr := arg.Str(); isStr {
+		id, attr, ok = strings.Cut(s, ".")
+		return id, attr, ok && id != ""
+	}
+	if arg != nil && arg.Kind == source.Sequence && len(arg.Items) == 2 {
+		id, ok1 := arg.Items[0].Str()
+		attr, ok2 := arg.Items[1].Str()
+		return id, attr, ok1 && ok2 && id != ""
+	}
+	return "", "", false
+}
+
+// evalSub evaluates Fn::Sub: "${Name}" is a Ref, "${Name.Attr}" a GetAtt,
+// "${!Literal}" the literal "${Literal}", and the optional second argument
+// maps names to values first.
+func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
+	var tmpl string
+	var vars *source.Node
+	if s, ok := arg.Str(); ok {
+		tmpl = s
+	} else if arg != nil && arg.Kind == source.Sequence && len(arg.Items) >= 1 {
+		s, ok := arg.Items[0].Str()
+		if !ok {
+			return []value.Str{value.UnknownStr()}
+		}
+		tmpl = s
+		if len(arg.Items) > 1 {
+			vars = arg.Items[1]
+		}
+	} else {
+		return []value.Str{value.UnknownStr()}
+	}
+	results := []value.Str{{}}
+	for _, seg := range SplitSub(tmpl) {
+		var next []value.Str
+		switch {
+		case !seg.Var:
+			next = []value.Str{value.Lit(seg.Text)}
+		default:
+			if v := vars.Get(seg.Text); v != nil {
+				next = t.eval(v, nil, depth+1)
+			} else if id, attr, ok := strings.Cut(seg.Text, "."); ok {
+				next = []value.Str{t.GetAtt(id, attr)}
+			} else {
+				next = []value.Str{t.Ref(seg.Text)}
+			}
+		}
+		results = product(results, next)
+	}
+	return results
+}
+
+// SubSegment is literal text or a ${...} variable of an Fn::Sub string.
+type SubSegment struct {
+	Text   string
+	Var    bool
+	Offset int // byte offset of Text inside the template string
+}
+
+// SplitSub splits an Fn::Sub template into literal text and variables.
+func SplitSub(s string) []SubSegment {
+	var out []SubSegment
+	var lit strings.Builder
+	litStart := 0
+	flush := func() {
+		if lit.Len() > 0 {
+			out = append(out, SubSegment{Text: lit.String(), Offset: litStart})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], "${") {
+			end := strings.IndexByte(s[i:], '}')
+			if end < 0 {
+				break
+			}
+			inner := s[i+2 : i+end]
+			if strings.HasPrefix(inner, "!") {
+				if lit.Len() == 0 {
+					litStart = i
+				}
+				lit.WriteString("${" + inner[1:] + "}")
+			} else {
+				flush()
+				out = append(out, SubSegment{Text: strings.TrimSpace(inner), Var: true, Offset: i + 2})
+			}
+			i += end + 1
+			litStart = i
+			continue
+		}
+		if lit.Len() == 0 {
+			litStart = i
+		}
+		lit.WriteByte(s[i])
+		i++
+	}
+	// An unterminated "${" is kept as text, as CloudFormation would reject it anyway.
+	if i := strings.LastIndex(s, "${"); i >= 0 && !strings.Contains(s[i:], "}") {
+		if lit.Len() == 0 {
+			litStart = i
+		}
+		lit.WriteString(s[i:])
+	}
+	flush()
+	return out
+}
+
+func product(a, b []value.Str) []value.Str {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a)*len(b) > maxAlternatives {
+		return []value.Str{value.UnknownStr()}
+	}
+	out := make([]value.Str, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, value.Concat(x, y))
+		}
+	}
+	return out
+}
+
+func (t *Template) evalJoin(arg *source.Node, depth int) []value.Str {
+	if arg == nil || arg.Kind != source.Sequence || len(arg.Items) != 2 {
+		return []value.Str{value.UnknownStr()}
+	}
+	delim, ok := arg.Items[0].Str()
+	if !ok {
+		return []value.Str{value.UnknownStr()}
+	}
+	list := arg.Items[1]
+	if list.Kind != source.Sequence {
+		return []value.Str{value.UnknownStr()}
+	}
+	results := []value.Str{{}}
+	first := true
+	for _, it := range list.Items {
+		vs := t.eval(it, nil, depth+1)
+		if len(vs) == 0 { // AWS::NoValue drops the item
+			continue
+		}
+		if !first {
+			results = product(results, []value.Str{value.Lit(delim)})
+		}
+		first = false
+		results = product(results, vs)
+	}
+	return results
+}
+
+func (t *Template) evalSelect(arg *source.Node, depth int) []value.Str {
+	if arg == nil || arg.Kind != source.Sequence || len(arg.Items) != 2 {
+		return []value.Str{value.UnknownStr()}
+	}
+	idx, ok := arg.Items[0].Str()
+	list := arg.Items[1]
+	i, err := strconv.Atoi(idx)
+	if !ok || err != nil || list.Kind != source.Sequence || i < 0 || i >= len(list.Items) {
+		return []value.Str{value.UnknownStr()}
+	}
+	return t.eval(list.Items[i], nil, depth+1)
+}
+
+func (t *Template) evalFindInMap(arg *source.Node, depth int) []value.Str {
+	if arg == nil || arg.Kind != source.Sequence || len(arg.Items) < 3 {
+		return []value.Str{value.UnknownStr()}
+	}
+	n := t.Mappings
+	for _, k := range arg.Items[:3] {
+		key, ok := k.Str()
+		if !ok {
+			return []value.Str{value.UnknownStr()}
+		}
+		n = n.Get(key)
+	}
+	if n == nil {
+		return []value.Str{value.UnknownStr()}
+	}
+	return t.eval(n, nil, depth+1)
+}

@@ -1,0 +1,144 @@
+package arn
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamlens/iamlens/analysis/value"
+)
+
+// S3 ARN forms, from the S3 resource types of the Service Authorization
+// Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html#amazons3-resources-for-iam-policies):
+//
+//	arn:aws:s3:::bucket                          bucket: no region, no account
+//	arn:aws:s3:::bucket/key                      object: no region, no account
+//	arn:aws:s3:region:account:accesspoint/name   access point (and .../object/key)
+//	arn:aws:s3::account:accesspoint/alias        multi-region access point
+//	arn:aws:s3:region:account:job/id             and storage-lens/, storage-lens-group/,
+//	                                             access-grants/, async-request/
+//
+// "Bucket ARNs do not include the Region or account ID" is why
+// arn:aws:s3:us-east-1:123456789012:bucket never matches a bucket
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html).
+var s3AccountForms = []string{"accesspoint/", "job/", "storage-lens/", "storage-lens-group/", "access-grants/", "async-request/"}
+
+// Placeholders that stand for holes while a value.Str is checked as text.
+const (
+	phName = '\uE001' // non-empty, without '/' or ':'
+	phAny  = '\uE002' // anything, ':' and '/' included, maybe empty
+)
+
+// ValidateS3 returns the problems of an S3 ARN written in a policy's
+// Resource, in words for the policy's author; nil if it looks right.
+// Wildcards are allowed anywhere but in the service.
+func ValidateS3(s string) []string { return ValidateS3Str(value.Lit(s)) }
+
+// ValidateS3Str is ValidateS3 for a template value. A hole that may hold
+// ':' before the resource part makes the structure unknowable, and the
+// answer is nil rather than a guess.
+func ValidateS3Str(v value.Str) []string {
+	var b strings.Builder
+	for _, p := range v.Parts {
+		switch {
+		case !p.Hole:
+			b.WriteString(p.Lit)
+		case isPartition(p):
+			b.WriteString("aws")
+		default:
+			if t := holeToken(p); t.cls == csName {
+				b.WriteRune(phName)
+			} else {
+				b.WriteRune(phAny)
+			}
+		}
+	}
+	s := b.String()
+	if strings.HasPrefix(s, string(phAny)) {
+		return nil
+	}
+	parts := strings.SplitN(s, ":", 6)
+	for _, p := range parts[:min(len(parts), 5)] {
+		if strings.ContainsRune(p, phAny) {
+			return nil
+		}
+	}
+	show := v.String()
+	a, err := Parse(s)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", show, err)}
+	}
+	if a.Service != "s3" {
+		return []string{fmt.Sprintf("%s is not an S3 ARN (service %q)", show, a.Service)}
+	}
+	var probs []string
+	add := func(format string, args ...any) {
+		probs = append(probs, show+": "+fmt.Sprintf(format, args...))
+	}
+	regionEmpty, regionSet := canBeEmpty(a.Region), mustBeSet(a.Region)
+	accountEmpty, accountSet := canBeEmpty(a.Account), mustBeSet(a.Account)
+	// A region of "*" may be empty or not; only a segment that must hold
+	// text makes a bucket ARN wrong.
+	form := ""
+	for _, f := range s3AccountForms {
+		if strings.HasPrefix(a.Resource, f) {
+			form = f
+		}
+	}
+	switch {
+	case regionEmpty && accountEmpty:
+		// Bucket or object. ("arn:aws:s3:::accesspoint/x" is object x of
+		// a bucket named accesspoint: valid.)
+		checkBucketObject(a.Resource, add)
+	case form == "" && (regionSet || accountSet):
+		add("bucket and object ARNs have no region or account (arn:aws:s3:::%s); only access points, jobs and Storage Lens ARNs carry them", display(a.Resource))
+		checkBucketObject(a.Resource, add)
+	case form != "":
+		kind := strings.TrimSuffix(form, "/")
+		if a.Account == "" {
+			add("an S3 %s ARN needs the account id (arn:aws:s3:region:account:%s...)", kind, form)
+		}
+		// Only multi-region access points (arn:aws:s3::account:accesspoint/alias) have no region.
+		if a.Region == "" && form != "accesspoint/" {
+			add("an S3 %s ARN needs the region", kind)
+		}
+		if form == "accesspoint/" {
+			name, rest, hasRest := strings.Cut(strings.TrimPrefix(a.Resource, form), "/")
+			switch {
+			case name == "":
+				add("the access point name is empty")
+			case hasRest && rest == "":
+				add("trailing '/' after the access point name: use %s for the access point or %s/object/* for its objects", display(a.Resource[:len(a.Resource)-1]), display(a.Resource[:len(a.Resource)-1]))
+			case rest == "object/":
+				add("trailing '/' with nothing after it: an object key cannot be empty; use %s* for all objects", display(a.Resource))
+			}
+		}
+	}
+	return probs
+}
+
+// checkBucketObject checks the part after "arn:aws:s3:::".
+func checkBucketObject(res string, add func(string, ...any)) {
+	bucket, key, hasKey := strings.Cut(res, "/")
+	if bucket == "" {
+		add("the bucket name is empty")
+	}
+	if strings.ContainsRune(bucket, ':') {
+		add("bucket names cannot contain ':' (%q)", display(bucket))
+	}
+	if hasKey && key == "" && bucket != "" {
+		add("trailing '/' with nothing after it matches no object (a key cannot be empty): use %s/* for its objects, or %s for the bucket itself", display(bucket), display(bucket))
+	}
+}
+
+// canBeEmpty reports whether a segment may match the empty string: it is
+// empty, or only wildcards that can match nothing.
+func canBeEmpty(seg string) bool { return !strings.ContainsRune(seg, phName) && MatchGlob(seg, "") }
+
+// mustBeSet reports whether a segment always holds text: a literal
+// character or a non-empty hole.
+func mustBeSet(seg string) bool { return seg != "" && !canBeEmpty(seg) }
+
+// display shows placeholders as the !Sub-like "${...}".
+func display(s string) string {
+	return strings.NewReplacer(string(phName), "${...}", string(phAny), "${...}").Replace(s)
+}

@@ -1,0 +1,83 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamlens/iamlens/analysis/diag"
+	"github.com/iamlens/iamlens/analysis/iam/arn"
+	"github.com/iamlens/iamlens/analysis/value"
+)
+
+var invalidARN = register(&Rule{
+	ID:       "invalid-arn",
+	Severity: diag.Error,
+	Summary:  "A malformed ARN in Resource.",
+	Doc: "An ARN in `Resource` or `NotResource` is malformed: the wrong number of colon-separated " +
+		"segments, a Region or account in an S3 bucket or object ARN (`arn:aws:s3:us-east-1:123:bucket` " +
+		"names no bucket — S3 bucket ARNs are `arn:aws:s3:::bucket`), an empty bucket name, or a trailing " +
+		"`/` with nothing after it. IAM rejects some of these at deploy; the rest silently match nothing, " +
+		"and the function's S3 calls fail with AccessDenied. Values built with `!Sub` are checked too, " +
+		"with parameters treated as unknown.",
+	Check: checkInvalidARNs,
+})
+
+// placeholder stands in for the holes whose shape is known (pseudo
+// parameters and resource names never contain ':' or '/'), so the rest of
+// the ARN can be checked; other holes make the value uncheckable.
+func placeholder(v value.Str) (string, bool) {
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if !p.Hole {
+			b.WriteString(p.Lit)
+			continue
+		}
+		switch {
+		case p.Kind == value.Pseudo && p.Ref == "AWS::Partition":
+			b.WriteString("aws")
+		case p.Kind == value.Pseudo && p.Ref == "AWS::AccountId":
+			b.WriteString("123456789012")
+		case p.Kind == value.Pseudo && p.Ref == "AWS::Region":
+			b.WriteString("us-east-1")
+		case p.Kind == value.Pseudo && (p.Ref == "AWS::StackName" || p.Ref == "AWS::URLSuffix"):
+			b.WriteString("stack")
+		case p.Kind == value.ResourceRef:
+			b.WriteString("name")
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+func checkInvalidARNs(c *Context) {
+	for _, p := range c.Policies {
+		if p.Synthetic {
+			continue
+		}
+		for _, st := range p.Statements {
+			for _, e := range st.Resources {
+				if e.Node == nil {
+					continue
+				}
+				s, ok := placeholder(e.Value)
+				if !ok || !strings.HasPrefix(s, "arn:") {
+					continue
+				}
+				shown := display(c, e)
+				if _, err := arn.Parse(s); err != nil {
+					c.Report(e.Node.Span, fmt.Sprintf("%s is not a valid ARN (%v); it matches no resource.", shown, err))
+					continue
+				}
+				if parts := strings.SplitN(s, ":", 4); len(parts) > 2 && parts[2] == "s3" {
+					if probs := arn.ValidateS3(s); len(probs) > 0 {
+						for i := range probs {
+							probs[i] = strings.TrimPrefix(probs[i], s+": ")
+						}
+						c.Report(e.Node.Span, fmt.Sprintf("%s is not a valid S3 ARN: %s. It matches no bucket or object, so the statement grants nothing for it.", shown, strings.Join(probs, "; ")))
+					}
+				}
+			}
+		}
+	}
+}

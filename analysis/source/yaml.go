@@ -1,0 +1,643 @@
+package source
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxAliasNodes caps how many nodes aliases may add to the tree as Walk sees
+// it. Aliases share the anchored node, so the tree stays small, but walking
+// it would revisit the node once per alias: ten nested anchors of ten
+// aliases each ("billion laughs") would mean 10^10 visits. Beyond the cap an
+// alias becomes a null scalar.
+const maxAliasNodes = 100_000
+
+// shortForms maps CloudFormation's YAML short-form tags to the key of the
+// equivalent long form, so analysis code sees one shape for both.
+var shortForms = map[string]string{
+	"!Ref":          "Ref",
+	"!Condition":    "Condition",
+	"!GetAtt":       "Fn::GetAtt",
+	"!Sub":          "Fn::Sub",
+	"!Join":         "Fn::Join",
+	"!If":           "Fn::If",
+	"!Select":       "Fn::Select",
+	"!Split":        "Fn::Split",
+	"!FindInMap":    "Fn::FindInMap",
+	"!ImportValue":  "Fn::ImportValue",
+	"!Equals":       "Fn::Equals",
+	"!Not":          "Fn::Not",
+	"!And":          "Fn::And",
+	"!Or":           "Fn::Or",
+	"!Base64":       "Fn::Base64",
+	"!Cidr":         "Fn::Cidr",
+	"!GetAZs":       "Fn::GetAZs",
+	"!Transform":    "Fn::Transform",
+	"!Length":       "Fn::Length",
+	"!ToJsonString": "Fn::ToJsonString",
+}
+
+// ParseYAML builds the node tree of the first document of a YAML stream.
+// An empty document (or one holding only comments) gives a nil root and no
+// error. See Node for how short-form tags are represented.
+func ParseYAML(text []byte) (*Node, *SyntaxError) {
+	root, _, err := parseYAML(text)
+	return root, err
+}
+
+// parseYAML also returns the indentation step seen in block collections
+// (0 when there is none).
+func parseYAML(text []byte) (root *Node, indent int, serr *SyntaxError) {
+	defer func() {
+		// yaml.v3 reports errors by panicking internally and recovers its own
+		// panics; anything else escaping it must not take the server down.
+		if r := recover(); r != nil {
+			root, indent = nil, 0
+			serr = &SyntaxError{Offset: 0, Message: fmt.Sprintf("YAML parser failed: %v", r)}
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil {
+		return nil, 0, yamlError(text, newYAMLLines(text), err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, 0, nil
+	}
+	c := &yamlConverter{text: text, lines: newYAMLLines(text), anchors: map[*yaml.Node]*anchored{}}
+	root, _ = c.convert(doc.Content[0])
+	return root, c.indent, nil
+}
+
+// yamlLines maps yaml.v3's 1-based line and column, counted in characters,
+// to byte offsets. yaml.v3 breaks lines at CR, LF, CRLF, NEL, LS and PS, so
+// the table does too.
+type yamlLines struct {
+	text   []byte
+	starts []int
+	wide   []bool // line holds a non-ASCII byte: columns need decoding
+	// The last conversion on a wide line: nodes arrive in document order, so
+	// continuing from here keeps a long single-line flow document linear.
+	curLine, curCol, curOff int
+}
+
+func newYAMLLines(text []byte) *yamlLines {
+	l := &yamlLines{text: text, curLine: -1}
+	start := 0
+	if bytes.HasPrefix(text, utf8BOM) {
+		start = len(utf8BOM) // yaml.v3 drops the BOM before counting columns
+	}
+	wide := false
+	for i := start; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf && c != '\n' && c != '\r' {
+			i++
+			continue
+		}
+		if n := breakLen(text, i); n > 0 {
+			l.starts, l.wide = append(l.starts, start), append(l.wide, wide)
+			i += n
+			start, wide = i, false
+			continue
+		}
+		wide = true
+		i++
+	}
+	l.starts, l.wide = append(l.starts, start), append(l.wide, wide)
+	return l
+}
+
+// lineStart is the offset of a 1-based line, clamped to the text.
+func (l *yamlLines) lineStart(line int) int {
+	switch {
+	case line < 1:
+		return 0
+	case line > len(l.starts):
+		return len(l.text)
+	}
+	return l.starts[line-1]
+}
+
+// offset converts a 1-based line and character column to a byte offset.
+func (l *yamlLines) offset(line, col int) int {
+	if line < 1 || line > len(l.starts) {
+		return l.lineStart(line)
+	}
+	start := l.starts[line-1]
+	if col < 1 {
+		return start
+	}
+	if !l.wide[line-1] {
+		return min(start+col-1, len(l.text))
+	}
+	off, k := start, 1
+	if l.curLine == line && l.curCol <= col {
+		off, k = l.curOff, l.curCol
+	}
+	for k < col && off < len(l.text) {
+		_, size := utf8.DecodeRune(l.text[off:])
+		off += size
+		k++
+	}
+	l.curLine, l.curCol, l.curOff = line, k, off
+	return off
+}
+
+// breakLen is the length of the YAML line break at i, or 0.
+func breakLen(t []byte, i int) int {
+	switch t[i] {
+	case '\n':
+		return 1
+	case '\r':
+		if i+1 < len(t) && t[i+1] == '\n' {
+			return 2
+		}
+		return 1
+	case 0xC2: // NEL
+		if i+1 < len(t) && t[i+1] == 0x85 {
+			return 2
+		}
+	case 0xE2: // LS, PS
+		if i+2 < len(t) && t[i+1] == 0x80 && (t[i+2] == 0xA8 || t[i+2] == 0xA9) {
+			return 3
+		}
+	}
+	return 0
+}
+
+// spaceLen is the length of the blank or line break at i, or 0.
+func spaceLen(t []byte, i int) int {
+	if t[i] == ' ' || t[i] == '\t' {
+		return 1
+	}
+	return breakLen(t, i)
+}
+
+// yamlError turns "yaml: line N: message" into an offset and the message.
+// yaml.v3 reports only a line, so the offset is the first non-blank
+// character of that line, which is where a stray tab or a misindented key is.
+func yamlError(text []byte, lines *yamlLines, err error) *SyntaxError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	off := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {
+				msg = rest[i+2:]
+				off = lines.lineStart(n)
+				for off < len(text) && text[off] == ' ' {
+					off++
+				}
+				if off < len(text) && text[off] == '\t' {
+					msg = "tab character used for indentation: YAML indents with spaces only (" + msg + ")"
+				}
+			}
+		}
+	} else if strings.Contains(msg, "control characters are not allowed") {
+		off = bytes.IndexFunc(text, func(r rune) bool {
+			return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0x7F
+		})
+	} else if strings.Contains(msg, "UTF-8") {
+		off = firstInvalidUTF8(text)
+	}
+	return &SyntaxError{Offset: max(0, min(off, len(text))), Message: msg}
+}
+
+func firstInvalidUTF8(t []byte) int {
+	for i := 0; i < len(t); {
+		r, size := utf8.DecodeRune(t[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
+// anchored is the converted form of an anchored node, kept for its aliases.
+type anchored struct {
+	node *Node
+	size int // nodes Walk visits below and including node
+	done bool
+}
+
+type yamlConverter struct {
+	text       []byte
+	lines      *yamlLines
+	anchors    map[*yaml.Node]*anchored
+	aliasNodes int // nodes added through aliases so far
+	indent     int // smallest indentation step of a nested block collection
+	slab       []Node
+}
+
+func (c *yamlConverter) alloc() *Node {
+	if len(c.slab) == 0 {
+		c.slab = make([]Node, 128)
+	}
+	n := &c.slab[0]
+	c.slab = c.slab[1:]
+	return n
+}
+
+// convert returns the node for n and how many nodes Walk visits below it.
+func (c *yamlConverter) convert(n *yaml.Node) (*Node, int) {
+	start := c.lines.offset(n.Line, n.Column)
+	if n.Kind == yaml.AliasNode {
+		return c.alias(n, start)
+	}
+	var anc *anchored
+	if n.Anchor != "" {
+		anc = &anchored{}
+		c.anchors[n] = anc
+	}
+	content, tagSpan := start, Span{start, start}
+	tagged := n.Style&yaml.TaggedStyle != 0
+	if n.Anchor != "" || tagged || (start < len(c.text) && c.text[start] == '!' && !(n.Kind == yaml.ScalarNode && n.Value == "")) {
+		content, tagSpan = c.skipProperties(start)
+	}
+	out, size := c.alloc(), 1
+	switch n.Kind {
+	case yaml.ScalarNode:
+		c.scalar(out, n, content)
+	case yaml.MappingNode:
+		size += c.mapping(out, n, content)
+	case yaml.SequenceNode:
+		size += c.sequence(out, n, content)
+	default: // a nested document node cannot occur; keep it harmless
+		out.ScalarType = Null
+		out.Span = Span{content, content}
+	}
+	if tagged {
+		if fn, ok := shortForms[n.Tag]; ok {
+			out, size = c.shortForm(out, n.Tag, fn, start, tagSpan, size)
+		} else {
+			out.Tag = n.Tag
+			out.Span.Start = start
+		}
+	} else {
+		out.Span.Start = start
+	}
+	if anc != nil {
+		anc.node, anc.size, anc.done = out, size, true
+	}
+	return out, size
+}
+
+// alias returns the anchored node, or a null scalar when the alias refers to
+// a node that contains it or would exceed the expansion budget.
+func (c *yamlConverter) alias(n *yaml.Node, start int) (*Node, int) {
+	end := start + 1
+	for end < len(c.text) && spaceLen(c.text, end) == 0 && !isFlowIndicator(c.text[end]) {
+		end++
+	}
+	if a := c.anchors[n.Alias]; a != nil && a.done && c.aliasNodes+a.size <= maxAliasNodes {
+		c.aliasNodes += a.size
+		return a.node, a.size
+	}
+	out := c.alloc()
+	out.ScalarType, out.Span = Null, Span{start, min(end, len(c.text))}
+	return out, 1
+}
+
+func isFlowIndicator(b byte) bool { return b == ',' || b == '[' || b == ']' || b == '{' || b == '}' }
+
+// skipProperties steps over an anchor and a tag (in either order) and the
+// blanks, line breaks and comments after them, returning where the content
+// starts and the span of the tag.
+func (c *yamlConverter) skipProperties(p int) (int, Span) {
+	t := c.text
+	tag := Span{p, p}
+	for p < len(t) && (t[p] == '&' || t[p] == '!') {
+		s := p
+		if t[p] == '!' && p+1 < len(t) && t[p+1] == '<' {
+			if i := bytes.IndexByte(t[p:], '>'); i > 0 {
+				p += i + 1
+			}
+		}
+		for p < len(t) && spaceLen(t, p) == 0 && !isFlowIndicator(t[p]) {
+			p++
+		}
+		if t[s] == '!' {
+			tag = Span{s, p}
+		}
+		p = c.skipBlanks(p)
+	}
+	return p, tag
+}
+
+// skipBlanks skips blanks, line breaks and comments.
+func (c *yamlConverter) skipBlanks(p int) int {
+	t := c.text
+	for p < len(t) {
+		if n := spaceLen(t, p); n > 0 {
+			p += n
+			continue
+		}
+		if t[p] != '#' {
+			break
+		}
+		for p < len(t) && breakLen(t, p) == 0 {
+			p++
+		}
+	}
+	return p
+}
+
+func (c *yamlConverter) scalar(out *Node, n *yaml.Node, p int) {
+	out.Kind, out.Value = Scalar, n.Value
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		out.Style = DoubleQuoted
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		out.Style = SingleQuoted
+	case n.Style&yaml.LiteralStyle != 0:
+		out.Style = Literal
+	case n.Style&yaml.FoldedStyle != 0:
+		out.Style = Folded
+	}
+	if out.Style == Plain || n.Style&yaml.TaggedStyle != 0 {
+		switch n.ShortTag() {
+		case "!!int", "!!float":
+			out.ScalarType = Number
+		case "!!bool":
+			out.ScalarType = Bool
+		case "!!null":
+			out.ScalarType = Null
+		}
+	}
+	out.Span = Span{p, c.scalarEnd(out.Style, n.Value, p)}
+}
+
+// scalarEnd finds where a scalar starting at p ends; yaml.v3 records only
+// where nodes start. Quoted scalars end at their closing quote. Plain and
+// block scalars hold no comments, and their value keeps every non-blank
+// character of the text in order (folding changes only blanks and breaks),
+// so the scalar ends after the text character matching the value's last
+// non-blank one; trailing blank lines are thus left out.
+func (c *yamlConverter) scalarEnd(style Style, value string, p int) int {
+	t := c.text
+	if p >= len(t) {
+		return len(t)
+	}
+	switch style {
+	case DoubleQuoted, SingleQuoted:
+		q := t[p]
+		if q != '"' && q != '\'' {
+			break
+		}
+		for i := p + 1; i < len(t); i++ {
+			switch {
+			case q == '"' && t[i] == '\\':
+				i++
+			case t[i] == q && q == '\'' && i+1 < len(t) && t[i+1] == '\'':
+				i++
+			case t[i] == q:
+				return i + 1
+			}
+		}
+		return len(t)
+	case Literal, Folded:
+		header := p + 1 // the indicator and its chomping/indentation digits
+		for header < len(t) && (t[header] == '+' || t[header] == '-' || t[header] >= '1' && t[header] <= '9') {
+			header++
+		}
+		body := header
+		for body < len(t) && breakLen(t, body) == 0 {
+			body++
+		}
+		return max(header, matchEnd(t, body, value))
+	}
+	return max(p, matchEnd(t, p, value))
+}
+
+// matchEnd walks text from p and value side by side, skipping blanks and
+// line breaks on both, and returns the offset just after the text character
+// matching the last non-blank character of value. On a mismatch (which a
+// well-formed plain or block scalar does not produce) it stops there.
+func matchEnd(t []byte, p int, value string) int {
+	v := []byte(value)
+	end := p
+	for i := 0; i < len(v); {
+		if n := spaceLen(v, i); n > 0 {
+			i += n
+			continue
+		}
+		for p < len(t) {
+			n := spaceLen(t, p)
+			if n == 0 {
+				break
+			}
+			p += n
+		}
+		if p >= len(t) || t[p] != v[i] {
+			return end
+		}
+		p++
+		i++
+		end = p
+	}
+	return end
+}
+
+func (c *yamlConverter) mapping(out *Node, n *yaml.Node, p int) int {
+	out.Kind = Mapping
+	flow := n.Style&yaml.FlowStyle != 0
+	if flow {
+		out.Style = Flow
+	}
+	size := 0
+	end := p
+	var merged []bool // allocated at the first merge key only
+	out.Pairs = make([]Pair, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		key, ks := c.convert(kn)
+		val, vs := c.convert(vn)
+		size += ks + vs
+		end = max(end, key.Span.End, val.Span.End)
+		if kn.Kind == yaml.ScalarNode && kn.Tag == "!!merge" {
+			if pairs, ok := mergePairs(val); ok {
+				if merged == nil {
+					merged = make([]bool, len(out.Pairs), len(n.Content)/2)
+				}
+				for range pairs {
+					merged = append(merged, true)
+				}
+				out.Pairs = append(out.Pairs, pairs...)
+				continue
+			}
+		}
+		name, ok := key.Str()
+		if !ok || key.Short {
+			name = string(c.text[key.Span.Start:key.Span.End])
+		}
+		out.Pairs = append(out.Pairs, Pair{Key: name, KeySpan: key.Span, Value: val})
+		if merged != nil {
+			merged = append(merged, false)
+		}
+		if !flow && (vn.Kind == yaml.MappingNode || vn.Kind == yaml.SequenceNode) && vn.Style&yaml.FlowStyle == 0 {
+			c.noteIndent(key.Span.Start, val)
+		}
+	}
+	if merged != nil {
+		out.Pairs = applyMerges(out.Pairs, merged)
+	}
+	out.Span = Span{p, c.flowEnd(p, end, '{')}
+	return size
+}
+
+func (c *yamlConverter) sequence(out *Node, n *yaml.Node, p int) int {
+	out.Kind = Sequence
+	if n.Style&yaml.FlowStyle != 0 {
+		out.Style = Flow
+	}
+	size := 0
+	end := p
+	out.Items = make([]*Node, 0, len(n.Content))
+	for _, it := range n.Content {
+		item, s := c.convert(it)
+		size += s
+		end = max(end, item.Span.End)
+		out.Items = append(out.Items, item)
+	}
+	out.Span = Span{p, c.flowEnd(p, end, '[')}
+	return size
+}
+
+// flowEnd extends a flow collection written with brackets through its
+// closing bracket; a block collection (or a flow-sequence entry "a: b",
+// which has no braces) ends with its last child.
+func (c *yamlConverter) flowEnd(p, lastEnd int, open byte) int {
+	t := c.text
+	if p >= len(t) || t[p] != open {
+		return lastEnd
+	}
+	closer := byte(']')
+	if open == '{' {
+		closer = '}'
+	}
+	i := max(lastEnd, p+1)
+	for i < len(t) {
+		i = c.skipBlanks(i)
+		if i < len(t) && t[i] == ',' {
+			i++
+			continue
+		}
+		break
+	}
+	if i < len(t) && t[i] == closer {
+		return i + 1
+	}
+	return lastEnd
+}
+
+// noteIndent records the indentation step between a key and the block
+// collection nested under it on a later line.
+func (c *yamlConverter) noteIndent(keyStart int, val *Node) {
+	at := val.Span.Start
+	if val.Short && len(val.Pairs) == 1 {
+		at = val.Pairs[0].Value.Span.Start
+	}
+	kl, vl := c.lineOf(keyStart), c.lineOf(at)
+	if vl <= kl {
+		return
+	}
+	if step := (at - vl) - (keyStart - kl); step > 0 && (c.indent == 0 || step < c.indent) {
+		c.indent = step
+	}
+}
+
+// lineOf returns the start of the line holding offset.
+func (c *yamlConverter) lineOf(offset int) int {
+	return bytes.LastIndexByte(c.text[:min(offset, len(c.text))], '\n') + 1
+}
+
+// mergePairs returns the pairs a "<<" merge key brings in: those of a
+// mapping, or of each mapping in a sequence, in order.
+func mergePairs(val *Node) ([]Pair, bool) {
+	if val.Kind == Mapping && !val.Short {
+		return val.Pairs, true
+	}
+	if val.Kind != Sequence {
+		return nil, false
+	}
+	var pairs []Pair
+	for _, it := range val.Items {
+		if it.Kind != Mapping || it.Short {
+			return nil, false
+		}
+		pairs = append(pairs, it.Pairs...)
+	}
+	return pairs, true
+}
+
+// applyMerges applies YAML merge precedence: a key written in the mapping
+// overrides a merged one, and an earlier merged key overrides a later one.
+// merged[i] says whether pairs[i] came from a merge.
+func applyMerges(pairs []Pair, merged []bool) []Pair {
+	own := map[string]bool{}
+	for i, p := range pairs {
+		if !merged[i] {
+			own[p.Key] = true
+		}
+	}
+	seen := map[string]bool{}
+	out := make([]Pair, 0, len(pairs))
+	for i, p := range pairs {
+		if merged[i] {
+			if own[p.Key] || seen[p.Key] {
+				continue
+			}
+			seen[p.Key] = true
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// shortForm wraps inner, converted without its tag, in the long form's
+// one-key mapping: the key's span is the tag, the mapping spans both.
+func (c *yamlConverter) shortForm(inner *Node, tag, fn string, start int, tagSpan Span, size int) (*Node, int) {
+	if tag == "!GetAtt" && inner.Kind == Scalar {
+		inner = c.splitGetAtt(inner)
+		size += len(inner.Items)
+	}
+	w := c.alloc()
+	w.Kind, w.Short, w.Tag = Mapping, true, tag
+	w.Span = Span{start, max(inner.Span.End, tagSpan.End)}
+	w.Pairs = []Pair{{Key: fn, KeySpan: tagSpan, Value: inner}}
+	return w, size + 1
+}
+
+// splitGetAtt turns "Resource.Attr.Sub" into ["Resource", "Attr.Sub"],
+// split at the first dot as CloudFormation does. Item spans lie inside the
+// scalar when its text is its value (plain, or quoted without escapes);
+// otherwise both items span the whole scalar.
+func (c *yamlConverter) splitGetAtt(s *Node) *Node {
+	seq := c.alloc()
+	seq.Kind, seq.Style, seq.Span = Sequence, s.Style, s.Span
+	dot := strings.IndexByte(s.Value, '.')
+	if dot < 0 {
+		seq.Items = []*Node{s}
+		return seq
+	}
+	inner := s.Span
+	if s.Style == DoubleQuoted || s.Style == SingleQuoted {
+		inner = Span{s.Span.Start + 1, s.Span.End - 1}
+	}
+	exact := inner.Start <= inner.End && string(c.text[inner.Start:inner.End]) == s.Value
+	a, b := c.alloc(), c.alloc()
+	a.Value, b.Value = s.Value[:dot], s.Value[dot+1:]
+	if exact {
+		a.Span = Span{inner.Start, inner.Start + dot}
+		b.Span = Span{inner.Start + dot + 1, inner.End}
+	} else {
+		a.Style, b.Style = s.Style, s.Style
+		a.Span, b.Span = s.Span, s.Span
+	}
+	seq.Items = []*Node{a, b}
+	return seq
+}
