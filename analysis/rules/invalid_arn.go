@@ -66,6 +66,11 @@ func checkInvalidARNs(c *Context) {
 				}
 				shown := display(c, e)
 				if _, err := arn.Parse(s); err != nil {
+					// A trailing * matches across colons, so "arn:aws:logs:*"
+					// is a valid (if broad) pattern.
+					if strings.HasSuffix(s, "*") {
+						continue
+					}
 					c.Report(e.Node.Span, fmt.Sprintf("%s is not a valid ARN (%v); it matches no resource.", shown, err))
 					continue
 				}

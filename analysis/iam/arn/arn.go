@@ -34,7 +34,7 @@ func Parse(s string) (ARN, error) {
 		if strings.HasPrefix(strings.ToLower(s), "arn:") {
 			return ARN{}, fmt.Errorf("ARN must start with lower-case %q, not %q", "arn:", s[:4])
 		}
-		return ARN{}, fmt.Errorf("not an ARN: %q does not start with %q", clip(s), "arn:")
+		return ARN{}, fmt.Errorf("not an ARN: it does not start with %q", "arn:")
 	}
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) < 6 {
@@ -54,12 +54,4 @@ func Parse(s string) (ARN, error) {
 		return a, fmt.Errorf("ARN has an empty resource part")
 	}
 	return a, nil
-}
-
-// clip shortens s for error messages.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:37] + "..."
-	}
-	return s
 }

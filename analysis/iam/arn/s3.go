@@ -22,11 +22,72 @@ import (
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html).
 var s3AccountForms = []string{"accesspoint/", "job/", "storage-lens/", "storage-lens-group/", "access-grants/", "async-request/"}
 
-// Placeholders that stand for holes while a value.Str is checked as text.
-const (
-	phName = '\uE001' // non-empty, without '/' or ':'
-	phAny  = '\uE002' // anything, ':' and '/' included, maybe empty
-)
+// While a value.Str is checked as text, hole i is the rune phBase+i.
+const phBase = 0xF0000 // Supplementary Private Use Area-A: never in an ARN
+
+// holeText is a value.Str rendered as text with placeholder runes.
+type holeText struct {
+	holes []value.Part
+	name  []bool // the hole is non-empty text without '/' or ':'
+}
+
+func (h *holeText) render(v value.Str) string {
+	var b strings.Builder
+	for _, p := range v.Parts {
+		switch {
+		case !p.Hole:
+			b.WriteString(p.Lit)
+		case isPartition(p):
+			b.WriteString("aws")
+		default:
+			b.WriteRune(rune(phBase + len(h.holes)))
+			h.holes = append(h.holes, p)
+			h.name = append(h.name, holeToken(p).cls == csName)
+		}
+	}
+	return b.String()
+}
+
+// hole returns the index of the hole r stands for, or -1.
+func (h *holeText) hole(r rune) int {
+	if i := int(r) - phBase; i >= 0 && i < len(h.holes) {
+		return i
+	}
+	return -1
+}
+
+// hasAny reports whether s holds a hole that may contain anything.
+func (h *holeText) hasAny(s string) bool {
+	for _, r := range s {
+		if i := h.hole(r); i >= 0 && !h.name[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasName reports whether s holds a hole that is never empty.
+func (h *holeText) hasName(s string) bool {
+	for _, r := range s {
+		if i := h.hole(r); i >= 0 && h.name[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// display shows s with its holes written the way !Sub writes them.
+func (h *holeText) display(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if i := h.hole(r); i >= 0 {
+			b.WriteString(h.holes[i].Display())
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // ValidateS3 returns the problems of an S3 ARN written in a policy's
 // Resource, in words for the policy's author; nil if it looks right.
@@ -37,28 +98,11 @@ func ValidateS3(s string) []string { return ValidateS3Str(value.Lit(s)) }
 // ':' before the resource part makes the structure unknowable, and the
 // answer is nil rather than a guess.
 func ValidateS3Str(v value.Str) []string {
-	var b strings.Builder
-	for _, p := range v.Parts {
-		switch {
-		case !p.Hole:
-			b.WriteString(p.Lit)
-		case isPartition(p):
-			b.WriteString("aws")
-		default:
-			if t := holeToken(p); t.cls == csName {
-				b.WriteRune(phName)
-			} else {
-				b.WriteRune(phAny)
-			}
-		}
-	}
-	s := b.String()
-	if strings.HasPrefix(s, string(phAny)) {
-		return nil
-	}
+	h := &holeText{}
+	s := h.render(v)
 	parts := strings.SplitN(s, ":", 6)
 	for _, p := range parts[:min(len(parts), 5)] {
-		if strings.ContainsRune(p, phAny) {
+		if h.hasAny(p) {
 			return nil
 		}
 	}
@@ -74,8 +118,9 @@ func ValidateS3Str(v value.Str) []string {
 	add := func(format string, args ...any) {
 		probs = append(probs, show+": "+fmt.Sprintf(format, args...))
 	}
-	regionEmpty, regionSet := canBeEmpty(a.Region), mustBeSet(a.Region)
-	accountEmpty, accountSet := canBeEmpty(a.Account), mustBeSet(a.Account)
+	canBeEmpty := func(seg string) bool { return !h.hasName(seg) && MatchGlob(seg, "") }
+	regionEmpty, regionSet := canBeEmpty(a.Region), !canBeEmpty(a.Region)
+	accountEmpty, accountSet := canBeEmpty(a.Account), !canBeEmpty(a.Account)
 	// A region of "*" may be empty or not; only a segment that must hold
 	// text makes a bucket ARN wrong.
 	form := ""
@@ -88,10 +133,10 @@ func ValidateS3Str(v value.Str) []string {
 	case regionEmpty && accountEmpty:
 		// Bucket or object. ("arn:aws:s3:::accesspoint/x" is object x of
 		// a bucket named accesspoint: valid.)
-		checkBucketObject(a.Resource, add)
+		checkBucketObject(h, a.Resource, add)
 	case form == "" && (regionSet || accountSet):
-		add("bucket and object ARNs have no region or account (arn:aws:s3:::%s); only access points, jobs and Storage Lens ARNs carry them", display(a.Resource))
-		checkBucketObject(a.Resource, add)
+		add("bucket and object ARNs have no region or account (arn:aws:s3:::%s); only access points, jobs and Storage Lens ARNs carry them", h.display(a.Resource))
+		checkBucketObject(h, a.Resource, add)
 	case form != "":
 		kind := strings.TrimSuffix(form, "/")
 		if a.Account == "" {
@@ -107,9 +152,9 @@ func ValidateS3Str(v value.Str) []string {
 			case name == "":
 				add("the access point name is empty")
 			case hasRest && rest == "":
-				add("trailing '/' after the access point name: use %s for the access point or %s/object/* for its objects", display(a.Resource[:len(a.Resource)-1]), display(a.Resource[:len(a.Resource)-1]))
+				add("trailing '/' after the access point name: use %s for the access point or %s/object/* for its objects", h.display(a.Resource[:len(a.Resource)-1]), h.display(a.Resource[:len(a.Resource)-1]))
 			case rest == "object/":
-				add("trailing '/' with nothing after it: an object key cannot be empty; use %s* for all objects", display(a.Resource))
+				add("trailing '/' with nothing after it: an object key cannot be empty; use %s* for all objects", h.display(a.Resource))
 			}
 		}
 	}
@@ -117,28 +162,18 @@ func ValidateS3Str(v value.Str) []string {
 }
 
 // checkBucketObject checks the part after "arn:aws:s3:::".
-func checkBucketObject(res string, add func(string, ...any)) {
+func checkBucketObject(h *holeText, res string, add func(string, ...any)) {
 	bucket, key, hasKey := strings.Cut(res, "/")
+	if h.hasAny(bucket) {
+		return // the bucket part may hold '/' too: where the key starts is unknown
+	}
 	if bucket == "" {
 		add("the bucket name is empty")
 	}
 	if strings.ContainsRune(bucket, ':') {
-		add("bucket names cannot contain ':' (%q)", display(bucket))
+		add("bucket names cannot contain ':' (%q)", h.display(bucket))
 	}
 	if hasKey && key == "" && bucket != "" {
-		add("trailing '/' with nothing after it matches no object (a key cannot be empty): use %s/* for its objects, or %s for the bucket itself", display(bucket), display(bucket))
+		add("trailing '/' with nothing after it matches no object (a key cannot be empty): use %s/* for its objects, or %s for the bucket itself", h.display(bucket), h.display(bucket))
 	}
-}
-
-// canBeEmpty reports whether a segment may match the empty string: it is
-// empty, or only wildcards that can match nothing.
-func canBeEmpty(seg string) bool { return !strings.ContainsRune(seg, phName) && MatchGlob(seg, "") }
-
-// mustBeSet reports whether a segment always holds text: a literal
-// character or a non-empty hole.
-func mustBeSet(seg string) bool { return seg != "" && !canBeEmpty(seg) }
-
-// display shows placeholders as the !Sub-like "${...}".
-func display(s string) string {
-	return strings.NewReplacer(string(phName), "${...}", string(phAny), "${...}").Replace(s)
 }

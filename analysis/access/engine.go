@@ -1,0 +1,340 @@
+package access
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamlens/iamlens/analysis/cfn"
+	"github.com/iamlens/iamlens/analysis/iam"
+	"github.com/iamlens/iamlens/analysis/network"
+	"github.com/iamlens/iamlens/analysis/source"
+	"github.com/iamlens/iamlens/analysis/value"
+)
+
+// engine holds what one Build computes once and reuses: compiled
+// statements, Action pattern matches and Resource matches.
+type engine struct {
+	t        *cfn.Template
+	net      *network.Report
+	uni      *universe
+	patterns patternCache
+	stmts    map[*iam.Statement]*compiled
+	covers   map[coverKey]coverVal
+	roles    *roleIndex
+	r        *Report
+
+	endpointPolicies map[string]*iam.Policy // endpoint id -> policy
+	restrictiveEPs   bool                   // some endpoint of the template has a policy
+	byName           map[string]*Bucket     // template buckets by literal name
+}
+
+func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *engine {
+	e := &engine{t: t, net: net, uni: s3Universe(), patterns: patternCache{},
+		stmts: map[*iam.Statement]*compiled{}, covers: map[coverKey]coverVal{},
+		endpointPolicies: map[string]*iam.Policy{}, byName: map[string]*Bucket{}}
+	e.r = &Report{t: t, byID: map[string]*FunctionAccess{}, bucket: map[string]*Bucket{},
+		served: map[*iam.Statement][]Use{}, KMSKeys: map[string]*KMSKey{}}
+	e.roles = newRoleIndex(t, policies)
+	for _, id := range t.Order {
+		res := t.Resources[id]
+		switch res.Type {
+		case "AWS::S3::Bucket":
+			b := readBucket(t, res)
+			e.r.Buckets = append(e.r.Buckets, b)
+			e.r.bucket[b.ID] = b
+			if s, ok := b.Name.Literal(); ok {
+				e.byName[s] = b
+			}
+		case "AWS::KMS::Key":
+			e.r.KMSKeys[id] = &KMSKey{ID: id, Resource: res}
+		}
+	}
+	for _, p := range policies {
+		switch p.Kind {
+		case iam.Bucket:
+			r := t.Resources[p.Owner]
+			if r == nil || r.Type != "AWS::S3::BucketPolicy" {
+				continue
+			}
+			if id, ok := bucketOfPolicy(t, r, e.byName); ok {
+				b := e.r.bucket[id]
+				b.Policies = append(b.Policies, p)
+			}
+		case iam.Endpoint:
+			e.endpointPolicies[p.Owner] = p
+			e.restrictiveEPs = true
+		case iam.KeyPolicy:
+			if k := e.r.KMSKeys[p.Owner]; k != nil {
+				k.Policy = p
+			}
+		}
+	}
+	for _, b := range e.r.Buckets {
+		publicStatus(b)
+	}
+	return e
+}
+
+func (e *engine) run() *Report {
+	for _, f := range e.t.Functions() {
+		fa := &FunctionAccess{ID: f.ID, Function: f}
+		fa.Role = e.roles.resolve(f)
+		if e.net != nil {
+			fa.Network = e.net.Functions[f.ID]
+		}
+		fa.Refs = e.bucketRefs(f)
+		e.function(fa)
+		e.r.Functions = append(e.r.Functions, fa)
+		e.r.byID[f.ID] = fa
+	}
+	e.r.Synthetic = e.roles.synthetic
+	return e.r
+}
+
+// function decides every bucket that matters to a function: those its
+// identity statements name, those whose policy names its role, and those
+// it is handed.
+func (e *engine) function(fa *FunctionAccess) {
+	role := fa.Role
+	fa.Unknown = append(fa.Unknown, role.Unknown...)
+	var ident []*compiled
+	for _, p := range role.Identity {
+		for _, st := range p.Statements {
+			c := e.compile(st, iam.Identity)
+			if !c.maybe.empty() {
+				ident = append(ident, c)
+			}
+		}
+	}
+	if len(ident) > 0 || len(fa.Refs) > 0 {
+		fa.UsesS3 = true
+	}
+	cand := e.candidates(fa, ident)
+	for _, b := range cand {
+		ba := e.decide(fa, b, ident)
+		referenced := false
+		for _, ref := range fa.Refs {
+			if ref.Bucket == b.ID {
+				referenced = true
+			}
+		}
+		ba.Referenced = referenced
+		if !referenced && !b.External && !b.specific(fa) && !ba.hasCertain() {
+			continue
+		}
+		e.kms(fa, ba)
+		fa.Buckets = append(fa.Buckets, ba)
+		e.index(fa, ba)
+	}
+	if len(fa.Buckets) > 0 {
+		fa.UsesS3 = true
+	}
+	if fa.Network != nil && fa.Network.Path == network.Unknown && fa.UsesS3 {
+		fa.Unknown = append(fa.Unknown, "its network path to S3 is unknown, so conditions on aws:SourceVpce or aws:SourceIp cannot be decided")
+	}
+}
+
+func (ba *BucketAccess) hasCertain() bool {
+	for _, d := range ba.Decisions {
+		if d.Verdict == Allowed || d.Verdict == Denied {
+			return true
+		}
+	}
+	return false
+}
+
+// specific reports whether some statement of the function names this
+// bucket in particular (set while choosing candidates).
+func (b *Bucket) specific(fa *FunctionAccess) bool { return b.namedBy[fa.ID] }
+
+// candidates lists the buckets to decide for a function, in template
+// order, then the external ones.
+func (e *engine) candidates(fa *FunctionAccess, ident []*compiled) []*Bucket {
+	seen := map[*Bucket]bool{}
+	general := false
+	mark := func(b *Bucket) {
+		seen[b] = true
+		if b.namedBy == nil {
+			b.namedBy = map[string]bool{}
+		}
+		b.namedBy[fa.ID] = true
+	}
+	for _, c := range ident {
+		for _, el := range c.st.Resources {
+			if c.st.NotResource {
+				general = true
+				continue
+			}
+			bp, _, _, ok := s3Parts(el.Value)
+			if !ok {
+				if !otherService(el.Value) {
+					general = true
+				}
+				continue
+			}
+			switch tgt := bucketTarget(bp); {
+			case strings.HasPrefix(tgt, "ref:"):
+				if b := e.r.bucket[tgt[4:]]; b != nil {
+					mark(b)
+				}
+			case strings.HasPrefix(tgt, "name:") && e.byName[tgt[5:]] != nil:
+				mark(e.byName[tgt[5:]])
+			default:
+				if name, ok := externalName(bp); ok {
+					mark(e.external(name, el.Value))
+				} else {
+					general = true
+				}
+			}
+		}
+	}
+	for _, b := range e.r.Buckets {
+		for _, p := range b.Policies {
+			for _, st := range p.Statements {
+				if st.Allow() && !st.NotPrincipal && principalMatch(st, fa.Role, true) == value.True {
+					if len(st.Principals) > 0 && st.Principals[0].Type != "*" && !isStar(st.Principals[0]) {
+						mark(b)
+					}
+				}
+			}
+		}
+	}
+	for _, ref := range fa.Refs {
+		if b := e.r.bucket[ref.Bucket]; b != nil {
+			seen[b] = true
+		}
+	}
+	var out []*Bucket
+	for _, b := range e.r.Buckets {
+		if seen[b] || general {
+			out = append(out, b)
+		}
+	}
+	for _, b := range e.r.External {
+		if seen[b] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func isStar(p iam.Principal) bool {
+	s, ok := p.Element.Value.Literal()
+	return ok && s == "*"
+}
+
+// external returns the bucket outside the template with this name,
+// creating it on first sight.
+func (e *engine) external(name string, pattern value.Str) *Bucket {
+	if b := e.r.bucket[name]; b != nil {
+		return b
+	}
+	bp, _, _, _ := s3Parts(pattern)
+	arnV := value.Concat(value.Lit("arn:"), value.HoleOf(value.Part{Kind: value.Pseudo, Ref: "AWS::Partition"}), value.Lit(":s3:::"), bp)
+	b := &Bucket{ID: name, External: true, Name: bp, ARN: arnV, Public: value.Maybe}
+	b.objects = value.Concat(arnV, value.Lit("/"))
+	b.key = "name:" + name
+	if _, lit := bp.Literal(); !lit {
+		b.key = "ext:" + name
+	}
+	e.r.External = append(e.r.External, b)
+	e.r.bucket[name] = b
+	return b
+}
+
+// bucketRefs finds where a function is handed a template bucket: any
+// property but Role, Policies and Events that Refs, GetAtts or Subs it.
+func (e *engine) bucketRefs(f *cfn.Function) []BucketRef {
+	var out []BucketRef
+	for _, p := range f.Props.Pairs {
+		switch p.Key {
+		case "Role", "Policies", "Events":
+			continue
+		}
+		e.refsIn(p.Value, p.Key, &out)
+	}
+	return out
+}
+
+func (e *engine) refsIn(n *source.Node, path string, out *[]BucketRef) {
+	if n == nil {
+		return
+	}
+	if fn, _ := n.Intrinsic(); fn != "" {
+		seen := map[string]bool{}
+		for _, v := range e.t.Eval(n) {
+			for _, p := range v.Parts {
+				if p.Hole && p.Type == "AWS::S3::Bucket" && !seen[p.Ref] {
+					seen[p.Ref] = true
+					*out = append(*out, BucketRef{Bucket: p.Ref, Node: n, Path: path})
+				}
+			}
+		}
+		if len(seen) == 0 {
+			e.literalBucketRefs(n, path, out)
+		}
+		return
+	}
+	for _, p := range n.Pairs {
+		e.refsIn(p.Value, path+"."+p.Key, out)
+	}
+	for i, it := range n.Items {
+		e.refsIn(it, fmt.Sprintf("%s[%d]", path, i), out)
+	}
+}
+
+// literalBucketRefs catches !Ref / !GetAtt of buckets with a literal
+// BucketName, whose values evaluate to plain text.
+func (e *engine) literalBucketRefs(n *source.Node, path string, out *[]BucketRef) {
+	fn, arg := n.Intrinsic()
+	id := ""
+	switch fn {
+	case "Ref":
+		id, _ = arg.Str()
+	case "Fn::GetAtt":
+		id, _, _ = cfn.GetAttTarget(arg)
+	case "Fn::Sub":
+		s, _ := arg.Str()
+		if arg != nil && arg.Kind == source.Sequence && len(arg.Items) > 0 {
+			s, _ = arg.Items[0].Str()
+		}
+		for _, seg := range cfn.SplitSub(s) {
+			if seg.Var {
+				name, _, _ := strings.Cut(seg.Text, ".")
+				if b := e.r.bucket[name]; b != nil && !b.External {
+					*out = append(*out, BucketRef{Bucket: name, Node: n, Path: path})
+					return
+				}
+			}
+		}
+	}
+	if b := e.r.bucket[id]; b != nil && !b.External {
+		*out = append(*out, BucketRef{Bucket: id, Node: n, Path: path})
+	}
+}
+
+// index records which decisions each statement takes part in.
+func (e *engine) index(fa *FunctionAccess, ba *BucketAccess) {
+	uses := map[*iam.Statement]*Use{}
+	var order []*iam.Statement
+	add := func(st *iam.Statement, action string, deny bool) {
+		u := uses[st]
+		if u == nil {
+			u = &Use{Function: fa.ID, Bucket: ba.Bucket.ID, Denies: deny}
+			uses[st] = u
+			order = append(order, st)
+		}
+		u.Actions = append(u.Actions, action)
+	}
+	for _, d := range ba.Decisions {
+		for _, st := range d.By {
+			add(st, d.Action, false)
+		}
+		if d.DeniedBy != nil {
+			add(d.DeniedBy, d.Action, true)
+		}
+	}
+	for _, st := range order {
+		e.r.served[st] = append(e.r.served[st], *uses[st])
+	}
+}

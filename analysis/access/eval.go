@@ -1,0 +1,283 @@
+package access
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/iamlens/iamlens/analysis/iam"
+	"github.com/iamlens/iamlens/analysis/iam/arn"
+	"github.com/iamlens/iamlens/analysis/value"
+)
+
+// The decision for one function × bucket × action follows the IAM
+// evaluation logic for a same-account request
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+// an explicit Deny in any policy wins; otherwise an Allow in the identity
+// policy or in the bucket policy is enough, and the permissions boundary
+// and the VPC endpoint policy must each allow too.
+
+// compiled is a statement with its Action element matched once.
+type compiled struct {
+	st          *iam.Statement
+	kind        iam.PolicyKind
+	allow       bool
+	sure, maybe actionSet
+	s3Keys      bool // conditions name s3: keys, decided per action
+}
+
+// resMatch is how a statement's Resource meets one bucket.
+type resMatch struct {
+	bucket value.Tri // the bucket's own ARN
+	some   value.Tri // at least one object
+	all    value.Tri // every object
+	// regions are the object keys a grant is limited to ("incoming/*"),
+	// when it does not cover every object.
+	regions []string
+}
+
+func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
+	if c, ok := e.stmts[st]; ok && c.kind == kind {
+		return c
+	}
+	c := &compiled{st: st, kind: kind, allow: st.Allow()}
+	c.sure, c.maybe = actionMatch(e.uni, e.patterns, st)
+	for _, cd := range st.Conditions {
+		if strings.HasPrefix(strings.ToLower(cd.Key), "s3:") {
+			c.s3Keys = true
+		}
+	}
+	if st.Effect != "Allow" && st.Effect != "Deny" {
+		c.sure, c.maybe = actionSet{}, actionSet{}
+	}
+	e.stmts[st] = c
+	return c
+}
+
+// strKey identifies a symbolic string, holes included, for memo tables;
+// ok is false when it holds an unknown hole, which equals nothing else.
+func strKey(v value.Str) (string, bool) {
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if !p.Hole {
+			b.WriteString(p.Lit)
+			continue
+		}
+		if p.Kind == value.Unknown {
+			return "", false
+		}
+		b.WriteString("\x00")
+		b.WriteString(strconv.Itoa(int(p.Kind)))
+		b.WriteString(p.Ref)
+		b.WriteString(".")
+		b.WriteString(p.Attr)
+		b.WriteString("\x00")
+	}
+	return b.String(), true
+}
+
+type coverKey struct {
+	pattern string
+	bucket  *Bucket
+}
+
+type coverVal struct {
+	bucket, some, all value.Tri
+	region            string
+}
+
+// elementCovers matches one Resource element against a bucket, memoized.
+func (e *engine) elementCovers(el iam.Element, b *Bucket) coverVal {
+	k, ok := strKey(el.Value)
+	if !ok {
+		return e.computeCovers(el.Value, b)
+	}
+	key := coverKey{k, b}
+	if v, ok := e.covers[key]; ok {
+		return v
+	}
+	v := e.computeCovers(el.Value, b)
+	e.covers[key] = v
+	return v
+}
+
+func (e *engine) computeCovers(pat value.Str, b *Bucket) coverVal {
+	if s, ok := pat.Literal(); ok && s == "*" {
+		return coverVal{value.True, value.True, value.True, ""}
+	}
+	bucketPart, keyPart, hasKey, isS3 := s3Parts(pat)
+	if !isS3 {
+		if otherService(pat) {
+			return coverVal{}
+		}
+	} else if t := bucketTarget(bucketPart); t != "" && t != b.key && !(b.nameless && strings.HasPrefix(t, "name:")) {
+		return coverVal{} // names another bucket
+	}
+	v := coverVal{
+		bucket: arn.Covers(pat, b.ARN),
+		some:   arn.CoversSome(pat, b.objects),
+		all:    arn.CoversAll(pat, b.objects),
+	}
+	if isS3 && hasKey && v.some == value.True && v.all != value.True {
+		v.region = keyPart.String()
+	}
+	return v
+}
+
+// otherService reports whether a pattern's literal text names a service
+// other than S3 ("arn:aws:dynamodb:..."), so it cannot match a bucket.
+func otherService(v value.Str) bool {
+	if len(v.Parts) == 0 {
+		return true
+	}
+	first := v.Parts[0]
+	if first.Hole {
+		return false
+	}
+	s := first.Lit
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return !strings.ContainsAny(s, "*?")
+	}
+	if len(v.Parts) > 1 && v.Parts[1].Hole && v.Parts[1].Kind == value.Pseudo && v.Parts[1].Ref == "AWS::Partition" && rest == "" {
+		if len(v.Parts) > 2 && !v.Parts[2].Hole {
+			rest = "p" + v.Parts[2].Lit
+		} else {
+			return false
+		}
+	}
+	segs := strings.SplitN(rest, ":", 3)
+	if len(segs) < 3 {
+		return false
+	}
+	svc := segs[1]
+	return svc != "s3" && !strings.ContainsAny(svc, "*?")
+}
+
+// match computes a statement's Resource (or NotResource) against a bucket.
+func (e *engine) match(c *compiled, b *Bucket) resMatch {
+	st := c.st
+	if st.ResourceKey == nil {
+		// A resource policy may leave Resource out only by mistake; an
+		// identity statement without Resource grants nothing.
+		return resMatch{}
+	}
+	var bk, some, all value.Tri = value.False, value.False, value.False
+	var regions []string
+	full := false
+	for _, el := range st.Resources {
+		v := e.elementCovers(el, b)
+		if el.Alternative {
+			v.bucket, v.some, v.all = capMaybe(v.bucket), capMaybe(v.some), capMaybe(v.all)
+		}
+		bk, some, all = value.Or(bk, v.bucket), value.Or(some, v.some), value.Or(all, v.all)
+		if v.all == value.True {
+			full = true
+		} else if v.region != "" && v.some == value.True {
+			regions = append(regions, v.region)
+		}
+	}
+	if st.NotResource {
+		// NotResource matches what no listed ARN covers.
+		return resMatch{bucket: bk.Not(), some: all.Not(), all: some.Not()}
+	}
+	if full {
+		regions = nil
+	}
+	return resMatch{bucket: bk, some: some, all: all, regions: regions}
+}
+
+func capMaybe(t value.Tri) value.Tri {
+	if t == value.True {
+		return value.Maybe
+	}
+	return t
+}
+
+// principalMatch decides whether a resource-policy statement's Principal
+// names the function's role. allow says which question: an Allow grants the
+// role directly only when it names the role (a grant to the account hands
+// the decision to IAM); a Deny to the account applies to all its roles.
+func principalMatch(st *iam.Statement, role *Role, allow bool) value.Tri {
+	if st.PrincipalKey == nil {
+		return value.False
+	}
+	any := value.False
+	for _, p := range st.Principals {
+		any = value.Or(any, onePrincipal(p, role, allow && !st.NotPrincipal))
+	}
+	if st.NotPrincipal {
+		return any.Not()
+	}
+	return any
+}
+
+func onePrincipal(p iam.Principal, role *Role, directOnly bool) value.Tri {
+	v := p.Element.Value
+	s, lit := v.Literal()
+	switch p.Type {
+	case "*":
+		return value.True
+	case "AWS":
+	default:
+		return value.False // services, web identities, canonical users
+	}
+	if lit && s == "*" {
+		return value.True
+	}
+	var m value.Tri
+	if acct, ok := accountPrincipal(v); ok {
+		if directOnly {
+			return value.False
+		}
+		if role.External {
+			return value.Maybe
+		}
+		m = acct
+	} else if len(role.ARN.Parts) == 0 {
+		m = value.Maybe
+	} else {
+		m = arn.Covers(v, role.ARN)
+	}
+	if p.Element.Alternative {
+		m = capMaybe(m)
+	}
+	return m
+}
+
+// accountPrincipal recognises a principal that names a whole account: a
+// 12-digit id, arn:...:iam::ACCOUNT:root, or the stack's own account.
+// The Tri says whether it is the stack's account.
+func accountPrincipal(v value.Str) (value.Tri, bool) {
+	if s, ok := v.Literal(); ok {
+		if isAccountID(s) {
+			return value.Maybe, true
+		}
+		if strings.HasPrefix(s, "arn:") && strings.HasSuffix(s, ":root") && strings.Contains(s, ":iam::") {
+			return value.Maybe, true
+		}
+		return value.False, false
+	}
+	if len(v.Parts) == 1 && v.Parts[0].Kind == value.Pseudo && v.Parts[0].Ref == "AWS::AccountId" {
+		return value.True, true
+	}
+	str := v.String()
+	if strings.HasSuffix(str, ":root") && strings.Contains(str, ":iam::") {
+		if strings.Contains(str, ":iam::${AWS::AccountId}:root") {
+			return value.True, true
+		}
+		return value.Maybe, true
+	}
+	return value.False, false
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,103 @@
+package source
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCorpus parses every template of the serverless-patterns corpus and
+// checks that spans point at the text they stand for.
+func TestCorpus(t *testing.T) {
+	dir := corpusDir(t, "serverless-patterns")
+	var files, failed, scalars int
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Ext(path) {
+		case ".yaml", ".yml", ".json", ".template":
+		default:
+			return nil
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		doc := Parse(path, text)
+		if doc.Err != nil {
+			failed++
+			if doc.Err.Offset < 0 || doc.Err.Offset > len(text) {
+				t.Errorf("%s: error offset %d outside text", path, doc.Err.Offset)
+			}
+			t.Logf("%s: %d: %s", path, doc.Err.Offset, doc.Err.Message)
+			return nil
+		}
+		checkTree(t, text, doc.Root)
+		scalars += checkScalarText(t, path, text, doc.Root)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d files, %d with syntax errors, %d scalar spans checked", files, failed, scalars)
+	if files < 500 {
+		t.Errorf("only %d templates found", files)
+	}
+	// The corpus holds two malformed templates; more means a regression.
+	if failed > 2 {
+		t.Errorf("%d templates failed to parse, want at most 2", failed)
+	}
+}
+
+// checkScalarText verifies, for single-line plain and quoted scalars, that
+// the text at the span is the value (plain, or quoted without escapes) or at
+// least contains it, and that short forms carry their tag as key span.
+func checkScalarText(t *testing.T, path string, text []byte, root *Node) int {
+	t.Helper()
+	checked := 0
+	Walk(root, func(n *Node) bool {
+		if n.Short {
+			if k := spanText(text, n.Pairs[0].KeySpan); k != n.Tag {
+				t.Errorf("%s: short form key span %q, tag %q", path, k, n.Tag)
+			}
+		}
+		for _, p := range n.Pairs {
+			k := strings.Trim(spanText(text, p.KeySpan), `"'`)
+			if !n.Short && !strings.ContainsAny(k, "\\\n") && !strings.Contains(k, "''") && k != p.Key && p.Key != "<<" {
+				t.Errorf("%s: key span %q for key %q", path, k, p.Key)
+			}
+		}
+		if n.Kind != Scalar || n.Tag != "" {
+			return true
+		}
+		raw := spanText(text, n.Span)
+		if strings.ContainsAny(raw, "\n\r") {
+			return true
+		}
+		switch n.Style {
+		case Plain:
+			if raw != n.Value {
+				t.Errorf("%s: plain span %q, value %q", path, raw, n.Value)
+			}
+		case DoubleQuoted, SingleQuoted:
+			q := raw[:1]
+			if len(raw) < 2 || raw[0] != raw[len(raw)-1] || (q != `"` && q != "'") {
+				t.Errorf("%s: quoted span %q", path, raw)
+				return true
+			}
+			inner := raw[1 : len(raw)-1]
+			if !strings.Contains(inner, `\`) && !strings.Contains(inner, "''") && inner != n.Value {
+				t.Errorf("%s: quoted span %q, value %q", path, raw, n.Value)
+			}
+		default:
+			return true
+		}
+		checked++
+		return true
+	})
+	return checked
+}
