@@ -64,9 +64,9 @@ func s3Universe() *universe {
 // actionSet is a set of universe indexes.
 type actionSet [4]uint64
 
-func (s *actionSet) add(i int)          { s[i/64] |= 1 << (i % 64) }
-func (s actionSet) has(i int) bool      { return s[i/64]&(1<<(i%64)) != 0 }
-func (s actionSet) empty() bool         { return s == actionSet{} }
+func (s *actionSet) add(i int)     { s[i/64] |= 1 << (i % 64) }
+func (s actionSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
+func (s actionSet) empty() bool    { return s == actionSet{} }
 func (s actionSet) or(o actionSet) actionSet {
 	for i := range s {
 		s[i] |= o[i]

@@ -33,8 +33,8 @@ type Bucket struct {
 	// Encryption is the default SSEAlgorithm ("AES256", "aws:kms",
 	// "aws:kms:dsse"), "" when the template sets none (S3 then uses SSE-S3).
 	Encryption string
-	KMSKey     string    // logical id of the template's AWS::KMS::Key, "" otherwise
-	KMSKeyText string    // how KMSMasterKeyID is written, "" when absent (aws/s3)
+	KMSKey     string // logical id of the template's AWS::KMS::Key, "" otherwise
+	KMSKeyText string // how KMSMasterKeyID is written, "" when absent (aws/s3)
 	KMSKeyNode *source.Node
 	BucketKey  bool
 
@@ -52,7 +52,12 @@ type Bucket struct {
 	// template bucket without a literal name, "name:<name>" otherwise.
 	key      string
 	nameless bool
-	namedBy  map[string]bool // functions whose statements name this bucket
+	// alt is the bucket's ARN spelled from its BucketName expression
+	// (!Ref NameParam, !Sub ...): policies often name the bucket that way.
+	altName            value.Str
+	altARN, altObjects value.Str
+	hasAlt             bool
+	namedBy            map[string]bool // functions whose statements name this bucket
 }
 
 // BPA is a bucket's Block Public Access configuration, each setting
@@ -127,6 +132,14 @@ func readBucket(t *cfn.Template, r *cfn.Resource) *Bucket {
 		b.key = "name:" + s
 	} else {
 		b.key, b.nameless = "ref:"+r.ID, true
+		if n := r.Prop("BucketName"); n != nil {
+			alt := t.EvalOne(n)
+			if _, ok := strKey(alt); ok && len(alt.Parts) > 0 {
+				b.altName, b.hasAlt = alt, true
+				b.altARN = value.Concat(value.Lit("arn:"), value.HoleOf(value.Part{Kind: value.Pseudo, Ref: "AWS::Partition"}), value.Lit(":s3:::"), alt)
+				b.altObjects = value.Concat(b.altARN, value.Lit("/"))
+			}
+		}
 	}
 	b.BPA = readBPA(t, r)
 	if n := r.Prop("AccessControl"); n != nil {

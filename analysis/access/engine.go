@@ -26,12 +26,14 @@ type engine struct {
 	endpointPolicies map[string]*iam.Policy // endpoint id -> policy
 	restrictiveEPs   bool                   // some endpoint of the template has a policy
 	byName           map[string]*Bucket     // template buckets by literal name
+	byAlt            map[string]*Bucket     // template buckets by BucketName expression (strKey)
+	grantsTo         map[string][]*Bucket   // role id -> buckets whose policy allows that role by name
 }
 
 func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *engine {
 	e := &engine{t: t, net: net, uni: s3Universe(), patterns: patternCache{},
 		stmts: map[*iam.Statement]*compiled{}, covers: map[coverKey]coverVal{},
-		endpointPolicies: map[string]*iam.Policy{}, byName: map[string]*Bucket{}}
+		endpointPolicies: map[string]*iam.Policy{}, byName: map[string]*Bucket{}, byAlt: map[string]*Bucket{}}
 	e.r = &Report{t: t, byID: map[string]*FunctionAccess{}, bucket: map[string]*Bucket{},
 		served: map[*iam.Statement][]Use{}, KMSKeys: map[string]*KMSKey{}}
 	e.roles = newRoleIndex(t, policies)
@@ -44,6 +46,10 @@ func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *en
 			e.r.bucket[b.ID] = b
 			if s, ok := b.Name.Literal(); ok {
 				e.byName[s] = b
+			}
+			if b.hasAlt {
+				k, _ := strKey(b.altName)
+				e.byAlt[k] = b
 			}
 		case "AWS::KMS::Key":
 			e.r.KMSKeys[id] = &KMSKey{ID: id, Resource: res}
@@ -69,8 +75,21 @@ func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *en
 			}
 		}
 	}
+	e.grantsTo = map[string][]*Bucket{}
 	for _, b := range e.r.Buckets {
 		publicStatus(b)
+		for _, p := range b.Policies {
+			for _, st := range p.Statements {
+				if !st.Allow() || st.NotPrincipal {
+					continue
+				}
+				for _, pr := range st.Principals {
+					if id, ok := roleHole(pr.Element.Value); ok && pr.Type == "AWS" {
+						e.grantsTo[id] = append(e.grantsTo[id], b)
+					}
+				}
+			}
+		}
 	}
 	return e
 }
@@ -110,8 +129,9 @@ func (e *engine) function(fa *FunctionAccess) {
 		fa.UsesS3 = true
 	}
 	cand := e.candidates(fa, ident)
+	fixed := e.requestContext(fa)
 	for _, b := range cand {
-		ba := e.decide(fa, b, ident)
+		ba := e.decide(fa, b, ident, fixed)
 		referenced := false
 		for _, ref := range fa.Refs {
 			if ref.Bucket == b.ID {
@@ -180,7 +200,9 @@ func (e *engine) candidates(fa *FunctionAccess, ident []*compiled) []*Bucket {
 			case strings.HasPrefix(tgt, "name:") && e.byName[tgt[5:]] != nil:
 				mark(e.byName[tgt[5:]])
 			default:
-				if name, ok := externalName(bp); ok {
+				if k, ok := strKey(bp); ok && e.byAlt[k] != nil {
+					mark(e.byAlt[k])
+				} else if name, ok := externalName(bp); ok {
 					mark(e.external(name, el.Value))
 				} else {
 					general = true
@@ -188,15 +210,9 @@ func (e *engine) candidates(fa *FunctionAccess, ident []*compiled) []*Bucket {
 			}
 		}
 	}
-	for _, b := range e.r.Buckets {
-		for _, p := range b.Policies {
-			for _, st := range p.Statements {
-				if st.Allow() && !st.NotPrincipal && principalMatch(st, fa.Role, true) == value.True {
-					if len(st.Principals) > 0 && st.Principals[0].Type != "*" && !isStar(st.Principals[0]) {
-						mark(b)
-					}
-				}
-			}
+	for _, b := range e.grantsTo[fa.Role.ID] {
+		if !fa.Role.External {
+			mark(b)
 		}
 	}
 	for _, ref := range fa.Refs {

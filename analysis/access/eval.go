@@ -23,6 +23,48 @@ type compiled struct {
 	allow       bool
 	sure, maybe actionSet
 	s3Keys      bool // conditions name s3: keys, decided per action
+	// res describes each Resource element once, so matching it against
+	// many buckets skips the ones it cannot name.
+	res []elemInfo
+}
+
+// elemInfo is a Resource element read once.
+type elemInfo struct {
+	key    string // memo key, "" when the value has an unknown hole
+	star   bool   // "*"
+	other  bool   // another service's ARN: matches no bucket
+	isS3   bool
+	target string // bucketTarget of the bucket part
+	altKey string // strKey of the bucket part
+	region string // the key part ("incoming/*"), when there is one
+	hasKey bool
+	// std: "arn:aws:s3:::" or "arn:${AWS::Partition}:s3:::" before the
+	// bucket part, so a pattern naming one bucket is decided without
+	// symbolic matching.
+	std bool
+}
+
+func readElem(v value.Str) elemInfo {
+	var in elemInfo
+	in.key, _ = strKey(v)
+	if s, ok := v.Literal(); ok && s == "*" {
+		in.star = true
+		return in
+	}
+	bucketPart, keyPart, hasKey, isS3 := s3Parts(v)
+	in.isS3 = isS3
+	if !isS3 {
+		in.other = otherService(v)
+		return in
+	}
+	in.target = bucketTarget(bucketPart)
+	in.altKey, _ = strKey(bucketPart)
+	in.hasKey = hasKey
+	if hasKey {
+		in.region = keyPart.String()
+	}
+	in.std = standardHead(v)
+	return in
 }
 
 // resMatch is how a statement's Resource meets one bucket.
@@ -45,6 +87,10 @@ func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
 		if strings.HasPrefix(strings.ToLower(cd.Key), "s3:") {
 			c.s3Keys = true
 		}
+	}
+	c.res = make([]elemInfo, len(st.Resources))
+	for i, el := range st.Resources {
+		c.res[i] = readElem(el.Value)
 	}
 	if st.Effect != "Allow" && st.Effect != "Deny" {
 		c.sure, c.maybe = actionSet{}, actionSet{}
@@ -86,41 +132,98 @@ type coverVal struct {
 }
 
 // elementCovers matches one Resource element against a bucket, memoized.
-func (e *engine) elementCovers(el iam.Element, b *Bucket) coverVal {
-	k, ok := strKey(el.Value)
-	if !ok {
-		return e.computeCovers(el.Value, b)
+func (e *engine) elementCovers(el iam.Element, in *elemInfo, b *Bucket) coverVal {
+	switch {
+	case in.star:
+		return coverVal{value.True, value.True, value.True, ""}
+	case in.other:
+		return coverVal{}
+	case in.isS3 && in.target != "" && in.target != b.key && !(b.nameless && strings.HasPrefix(in.target, "name:")):
+		return coverVal{} // names another bucket
+	case in.isS3 && in.altKey != "" && e.byAlt[in.altKey] != nil && e.byAlt[in.altKey] != b:
+		return coverVal{} // another template bucket's name: two buckets never share one
 	}
-	key := coverKey{k, b}
+	if in.std && in.target != "" && in.target == b.key {
+		return sameBucket(in)
+	}
+	if in.key == "" {
+		return e.computeCovers(el.Value, in, b)
+	}
+	key := coverKey{in.key, b}
 	if v, ok := e.covers[key]; ok {
 		return v
 	}
-	v := e.computeCovers(el.Value, b)
+	v := e.computeCovers(el.Value, in, b)
 	e.covers[key] = v
 	return v
 }
 
-func (e *engine) computeCovers(pat value.Str, b *Bucket) coverVal {
-	if s, ok := pat.Literal(); ok && s == "*" {
-		return coverVal{value.True, value.True, value.True, ""}
+func (e *engine) computeCovers(pat value.Str, in *elemInfo, b *Bucket) coverVal {
+	var v coverVal
+	if !in.hasKey {
+		v.bucket = arn.Covers(pat, b.ARN)
 	}
-	bucketPart, keyPart, hasKey, isS3 := s3Parts(pat)
-	if !isS3 {
-		if otherService(pat) {
-			return coverVal{}
+	// A pattern with "/" after the bucket never names the bucket itself.
+	v.some = arn.CoversSome(pat, b.objects)
+	if v.some != value.False {
+		v.all = arn.CoversAll(pat, b.objects)
+	}
+	if b.hasAlt {
+		// Two spellings of one name: a definite answer from either holds.
+		if !in.hasKey && v.bucket == value.Maybe {
+			v.bucket = sharpen(v.bucket, arn.Covers(pat, b.altARN))
 		}
-	} else if t := bucketTarget(bucketPart); t != "" && t != b.key && !(b.nameless && strings.HasPrefix(t, "name:")) {
-		return coverVal{} // names another bucket
+		if v.some == value.Maybe {
+			v.some = sharpen(v.some, arn.CoversSome(pat, b.altObjects))
+		}
+		if v.all == value.Maybe {
+			v.all = sharpen(v.all, arn.CoversAll(pat, b.altObjects))
+		}
 	}
-	v := coverVal{
-		bucket: arn.Covers(pat, b.ARN),
-		some:   arn.CoversSome(pat, b.objects),
-		all:    arn.CoversAll(pat, b.objects),
-	}
-	if isS3 && hasKey && v.some == value.True && v.all != value.True {
-		v.region = keyPart.String()
+	if in.region != "" && v.some == value.True && v.all != value.True {
+		v.region = in.region
 	}
 	return v
+}
+
+// sameBucket decides a pattern "arn:aws:s3:::<this bucket>[/key]"
+// directly: the bucket ARN without a key part, objects with one.
+func sameBucket(in *elemInfo) coverVal {
+	if !in.hasKey {
+		return coverVal{bucket: value.True}
+	}
+	v := coverVal{some: value.True, all: value.False, region: in.region}
+	if strings.Trim(in.region, "*") == "" && in.region != "" {
+		v.all, v.region = value.True, ""
+	}
+	if in.region == "" {
+		v.some = value.False // "bucket/" names no object
+	}
+	return v
+}
+
+// standardHead reports whether an S3 pattern starts "arn:aws:s3:::" or
+// "arn:${AWS::Partition}:s3:::".
+func standardHead(v value.Str) bool {
+	if len(v.Parts) == 0 || v.Parts[0].Hole {
+		return false
+	}
+	if strings.HasPrefix(v.Parts[0].Lit, "arn:aws:s3:::") {
+		return true
+	}
+	return v.Parts[0].Lit == "arn:" && len(v.Parts) > 2 && isPartition(v.Parts[1]) &&
+		!v.Parts[2].Hole && strings.HasPrefix(v.Parts[2].Lit, ":s3:::")
+}
+
+func isPartition(p value.Part) bool {
+	return p.Hole && p.Kind == value.Pseudo && p.Ref == "AWS::Partition"
+}
+
+func sharpen(a, b value.Tri) value.Tri {
+	if a == value.Maybe {
+		return b
+	}
+	return a
 }
 
 // otherService reports whether a pattern's literal text names a service
@@ -164,8 +267,8 @@ func (e *engine) match(c *compiled, b *Bucket) resMatch {
 	var bk, some, all value.Tri = value.False, value.False, value.False
 	var regions []string
 	full := false
-	for _, el := range st.Resources {
-		v := e.elementCovers(el, b)
+	for i, el := range st.Resources {
+		v := e.elementCovers(el, &c.res[i], b)
 		if el.Alternative {
 			v.bucket, v.some, v.all = capMaybe(v.bucket), capMaybe(v.some), capMaybe(v.all)
 		}
@@ -225,6 +328,15 @@ func onePrincipal(p iam.Principal, role *Role, directOnly bool) value.Tri {
 		return value.True
 	}
 	var m value.Tri
+	if id, ok := roleHole(v); ok && !role.External && role.ID != "" {
+		// A template role's ARN: the same role or certainly another one.
+		if id != role.ID {
+			return value.False
+		}
+		if iam.Equal(v, role.ARN, false) == value.True {
+			return capIf(value.True, p.Element.Alternative)
+		}
+	}
 	if acct, ok := accountPrincipal(v); ok {
 		if directOnly {
 			return value.False
@@ -242,6 +354,23 @@ func onePrincipal(p iam.Principal, role *Role, directOnly bool) value.Tri {
 		m = capMaybe(m)
 	}
 	return m
+}
+
+func capIf(t value.Tri, alt bool) value.Tri {
+	if alt {
+		return capMaybe(t)
+	}
+	return t
+}
+
+// roleHole finds the template role a principal value is built from.
+func roleHole(v value.Str) (string, bool) {
+	for _, p := range v.Parts {
+		if p.Hole && p.Type == "AWS::IAM::Role" && (p.Kind == value.ResourceRef || p.Kind == value.ResourceAttr) {
+			return p.Ref, true
+		}
+	}
+	return "", false
 }
 
 // accountPrincipal recognises a principal that names a whole account: a

@@ -14,12 +14,12 @@ import (
 type PolicyEntryKind uint8
 
 const (
-	EntryUnknown      PolicyEntryKind = iota // an intrinsic or a value SAM does not accept
-	EntryManaged                             // an AWS managed policy, by name or ARN
-	EntryCustomerARN                         // a policy ARN that is not an AWS managed policy
-	EntryTemplatePol                         // a managed policy of this template (!Ref MyPolicy)
-	EntryInline                              // an inline policy document
-	EntrySAMTemplate                         // a SAM policy template such as S3ReadPolicy
+	EntryUnknown     PolicyEntryKind = iota // an intrinsic or a value SAM does not accept
+	EntryManaged                            // an AWS managed policy, by name or ARN
+	EntryCustomerARN                        // a policy ARN that is not an AWS managed policy
+	EntryTemplatePol                        // a managed policy of this template (!Ref MyPolicy)
+	EntryInline                             // an inline policy document
+	EntrySAMTemplate                        // a SAM policy template such as S3ReadPolicy
 )
 
 // PolicyEntry is one item of a serverless function's Policies, resolved.

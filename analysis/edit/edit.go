@@ -39,18 +39,7 @@ func StyleOf(doc *source.Document) Style {
 	if doc.Format != source.YAML {
 		return st
 	}
-	long, short := false, false
-	source.Walk(doc.Root, func(n *source.Node) bool {
-		if long && short {
-			return false
-		}
-		if n.Short {
-			short = true
-		} else if f, _ := n.Intrinsic(); f != "" {
-			long = true
-		}
-		return true
-	})
+	short, long := doc.IntrinsicForms()
 	st.Short = short || !long
 	return st
 }

@@ -20,8 +20,12 @@ type Value struct {
 	fields []Field
 	items  []Value
 	fn     string
-	kind   uint8 // 0 expr, 1 ref, 2 mapping, 3 list, 4 intrinsic function
+	kind   uint8 // 0 expr, 1 ref, 2 mapping, 3 list, 4 intrinsic function, 5 raw text
 }
+
+// Raw is text copied as written from the same document, such as an
+// existing `!Ref VpcId` or `"vpc-0abc"`; it must fit on one line.
+func Raw(text string) Value { return Value{fn: text, kind: 5} }
 
 // Field is one key of a mapping Value.
 type Field struct {
@@ -126,6 +130,8 @@ func (w *writer) inline(v Value) (string, bool) {
 			return "!Ref " + v.ref, true
 		}
 		return "{Ref: " + Scalar(v.ref, source.YAML) + "}", true
+	case 5:
+		return v.fn, true
 	case 4:
 		arg, ok := w.flow(v.items[0])
 		if !ok {

@@ -44,25 +44,23 @@ func actionSection(w *Writer, m *model.Model, t *Target) {
 		return
 	}
 	w.Title(fmt.Sprintf("%s — %s", a.FullName(), a.AccessLevel))
-	w.Para(a.Description)
+	w.Para(sentence(a.Description))
 	if a.WildcardOnly() {
 		w.Para(fmt.Sprintf("%s has no resource type: only %s grants it.", w.Code(a.FullName()), w.Code(`"Resource": "*"`)))
 		return
 	}
 	types := a.Resources()
 	if len(types) > 0 {
-		primary := types[0]
-		for i, ref := range a.ResourceTypes {
-			if ref.Required && i < len(types) {
-				primary = types[i]
-				break
-			}
-		}
+		primary := primaryType(a, types)
 		w.Para(fmt.Sprintf("%s needs %s ARN such as %s.", w.Code(a.FullName()), article(primary.Name), w.Code(exampleARN(primary.ARN))))
 	}
-	for i, rt := range types {
+	for _, ref := range a.ResourceTypes {
+		rt, ok := catalog.Resource(a.Service, ref.Name)
+		if !ok {
+			continue
+		}
 		req := ""
-		if i < len(a.ResourceTypes) && a.ResourceTypes[i].Required {
+		if ref.Required {
 			req = " (required)"
 		}
 		w.Bullet(fmt.Sprintf("%s%s: %s", rt.Name, req, w.Code(rt.ARN)))
@@ -75,6 +73,32 @@ func actionSection(w *Writer, m *model.Model, t *Target) {
 		w.Para(fmt.Sprintf("None of this statement's resources is such an ARN, so it grants nothing for %s: %s",
 			w.Code(a.FullName()), consequence(w, st.Policy)))
 	}
+}
+
+// primaryType is the resource type to name first: a required one, else
+// the plain bucket or object (rather than the access point forms), else the
+// first.
+func primaryType(a *catalog.Action, types []*catalog.ResourceType) *catalog.ResourceType {
+	for _, ref := range a.ResourceTypes {
+		if rt, ok := catalog.Resource(a.Service, ref.Name); ok && ref.Required {
+			return rt
+		}
+	}
+	for _, t := range types {
+		if t.Name == "object" || t.Name == "bucket" {
+			return t
+		}
+	}
+	return types[0]
+}
+
+// sentence ends a catalog description with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
 }
 
 // wildcardAction lists what a pattern such as s3:Get* matches.
@@ -261,7 +285,7 @@ func cap12(s []string) []string {
 // describeARN says what an ARN names, in words: for S3, the bucket itself
 // or objects in it.
 func describeARN(w *Writer, m *model.Model, v value.Str) string {
-	s := v.String()
+	s := flat(v)
 	if s == "*" {
 		return "Every resource: the statement's actions apply to anything they support."
 	}
@@ -291,11 +315,32 @@ func describeARN(w *Writer, m *model.Model, v value.Str) string {
 	return fmt.Sprintf("An ARN of service %s.", w.Code(parts[2]))
 }
 
+// flat renders a value with holes free of colons (${AWS::Region} becomes
+// ${AWS.Region}), so the ARN can be split at its colons.
+func flat(v value.Str) string {
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if p.Hole {
+			b.WriteString(flatPart(p))
+		} else {
+			b.WriteString(p.Lit)
+		}
+	}
+	return b.String()
+}
+
+func flatPart(p value.Part) string {
+	if p.Kind == value.Pseudo && p.Ref == "AWS::Partition" {
+		return "aws"
+	}
+	return strings.ReplaceAll(p.Display(), "::", ".")
+}
+
 // bucketName names the bucket part of an S3 ARN: the template bucket when
 // the part is its name.
 func bucketName(w *Writer, m *model.Model, v value.Str, part string) string {
 	for _, p := range v.Parts {
-		if p.Hole && p.Kind == value.ResourceRef && p.Type == "AWS::S3::Bucket" && strings.Contains(part, p.Display()) {
+		if p.Hole && p.Kind == value.ResourceRef && p.Type == "AWS::S3::Bucket" && strings.Contains(part, flatPart(p)) {
 			return "bucket " + w.Code(p.Ref) + " of this template"
 		}
 	}

@@ -22,7 +22,7 @@ var restrictingKeys = map[string]bool{
 	"aws:sourceowner": true, "aws:sourceaccount": true, "aws:userid": true,
 	"aws:principalorgid": true, "aws:principalarn": true, "aws:principalaccount": true,
 	"s3:x-amz-server-side-encryption-aws-kms-key-id": true,
-	"s3:dataaccesspointarn": true, "s3:dataaccesspointaccount": true,
+	"s3:dataaccesspointarn":                          true, "s3:dataaccesspointaccount": true,
 }
 
 // PublicVerdict says whether a statement is public and why.

@@ -131,6 +131,9 @@ func (x *vpcIndex) classifySubnet(s *SubnetPath, sub *Subnet) {
 	case maybeNAT != nil:
 		s.Path, s.Route = Unknown, maybeNAT
 		s.Reason = "route table " + rt.ID + "'s route " + maybeNAT.ID + " to NAT gateway " + maybeNAT.TargetID + " may or may not carry S3 traffic"
+		if maybeNAT.Conditional {
+			s.Reason = "route table " + rt.ID + "'s route " + maybeNAT.ID + " to NAT gateway " + maybeNAT.TargetID + " exists only when condition " + maybeNAT.Resource.Condition + " holds"
+		}
 	case maybeEndpoint != nil:
 		s.Path, s.Endpoint = Unknown, nil
 		s.Reason = "VPC endpoint " + maybeEndpoint.ID + " may serve S3 for route table " + rt.ID

@@ -76,7 +76,7 @@ func subnetLine(fnID string, s *SubnetPath, dest string, code func(string) strin
 	case InterfaceEndpoint:
 		return start + " → S3 interface endpoint " + code(s.Endpoint.ID) + " (private DNS) → " + dest
 	case NAT:
-		return start + rt + " → NAT gateway " + code(s.Route.TargetID) + " → S3 public endpoint → " + dest
+		return start + rt + " → NAT gateway " + code(s.Route.TargetID) + " → " + dest + " (public endpoint)"
 	case None:
 		missing := " ✗ no S3 gateway endpoint and no route to a NAT gateway"
 		if s.Internet != nil {

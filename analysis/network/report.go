@@ -14,6 +14,7 @@ package network
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/iamlens/iamlens/analysis/cfn"
 	"github.com/iamlens/iamlens/analysis/source"
@@ -272,7 +273,7 @@ func (x *vpcIndex) classifyConfig(c *source.Node) (PathKind, []*SubnetPath) {
 			s.Subnet = id // a single subnet written without a list
 			x.classifySubnet(s, x.subnets[id])
 		} else {
-			s.Reason = "the subnets come from " + s.Subnet + ", which the template does not describe"
+			s.Reason = "the subnets come from " + s.Subnet + ", so their route tables are unknown"
 		}
 		subnets = append(subnets, s)
 	} else {
@@ -283,7 +284,7 @@ func (x *vpcIndex) classifyConfig(c *source.Node) (PathKind, []*SubnetPath) {
 				x.classifySubnet(s, x.subnets[id])
 			} else {
 				s.Subnet = x.display(it, "AWS::EC2::Subnet")
-				s.Reason = "subnet " + s.Subnet + " is not declared in the template"
+				s.Reason = outsideReason(s.Subnet)
 			}
 			subnets = append(subnets, s)
 		}
@@ -309,6 +310,13 @@ func (x *vpcIndex) classifyConfig(c *source.Node) (PathKind, []*SubnetPath) {
 		kind = Worst(kind, s.Path)
 	}
 	return kind, subnets
+}
+
+func outsideReason(shown string) string {
+	if p, ok := strings.CutPrefix(shown, "parameter "); ok {
+		return "the subnet comes from parameter " + p + ", so its route table is unknown"
+	}
+	return "subnet " + shown + " is not in the template, so its route table is unknown"
 }
 
 // egress decides whether the function's security groups let HTTPS reach

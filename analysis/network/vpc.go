@@ -20,6 +20,8 @@ type Subnet struct {
 	ID       string
 	Resource *cfn.Resource
 	VpcID    string // logical id of the VPC, "" when not a template VPC
+	// VpcNode is the VpcId value as written (a literal id, a parameter).
+	VpcNode *source.Node
 	// RouteTables are the route tables associated with the subnet by
 	// AWS::EC2::SubnetRouteTableAssociation resources (normally one).
 	RouteTables []string
@@ -191,7 +193,7 @@ func index(t *cfn.Template) *vpcIndex {
 		case "AWS::EC2::VPC":
 			x.vpcs[id] = r
 		case "AWS::EC2::Subnet":
-			x.subnets[id] = &Subnet{ID: id, Resource: r, VpcID: x.refOf(r.Prop("VpcId"), "AWS::EC2::VPC")}
+			x.subnets[id] = &Subnet{ID: id, Resource: r, VpcID: x.refOf(r.Prop("VpcId"), "AWS::EC2::VPC"), VpcNode: r.Prop("VpcId")}
 		case "AWS::EC2::RouteTable":
 			x.routeTables[id] = &RouteTable{ID: id, Resource: r, VpcID: x.refOf(r.Prop("VpcId"), "AWS::EC2::VPC")}
 		case "AWS::EC2::SubnetRouteTableAssociation":

@@ -97,7 +97,12 @@ func checkMismatch(c *Context, p *iam.Policy, st *iam.Statement) {
 			usable++
 			continue
 		}
-		acts := catalog.Match(name)
+		var acts []*catalog.Action
+		if strings.ContainsAny(name, "*?") {
+			acts = catalog.Match(name)
+		} else if a, ok := catalog.Lookup(name); ok {
+			acts = []*catalog.Action{a}
+		}
 		if len(acts) == 0 {
 			continue
 		}

@@ -158,10 +158,25 @@ func gatewayEndpointFix(c *Context, fp *network.FunctionPath) (diag.Fix, bool) {
 		name = fp.Function
 	}
 	id := uniqueID(c, name+"S3GatewayEndpoint")
-	var edits []diag.Edit
-	var params []string
-	var vpcRef edit.Value
-	params, edits, vpcRef = endpointParameters(c, id, vpc, outside)
+	// A VPC outside the template is named the way the subnets name it;
+	// with no subnet in the template, a parameter asks for it.
+	var vpcRef *edit.Value
+	if vpc != "" {
+		v := edit.RefTo(vpc)
+		vpcRef = &v
+	} else {
+		for _, s := range fp.Subnets {
+			if sub := net.Subnets[s.Subnet]; s.Known && sub != nil && sub.VpcNode != nil {
+				raw := strings.TrimSpace(string(c.Doc.Text[sub.VpcNode.Span.Start:sub.VpcNode.Span.End]))
+				if raw != "" && !strings.ContainsAny(raw, "\n\r") {
+					v := edit.Raw(raw)
+					vpcRef = &v
+					break
+				}
+			}
+		}
+	}
+	params, edits, vpcValue := endpointParameters(c, id, vpcRef, outside)
 	routeTables := edit.List(refs...)
 	if outside {
 		p := edit.RefTo(id + "RouteTableIds")
@@ -179,7 +194,7 @@ func gatewayEndpointFix(c *Context, fp *network.FunctionPath) (diag.Fix, bool) {
 		edit.Field{Key: "Properties", Value: edit.Map(
 			edit.Field{Key: "VpcEndpointType", Value: edit.Str("Gateway")},
 			edit.Field{Key: "ServiceName", Value: edit.Val(edit.Sub("com.amazonaws.${AWS::Region}.s3"))},
-			edit.Field{Key: "VpcId", Value: vpcRef},
+			edit.Field{Key: "VpcId", Value: vpcValue},
 			edit.Field{Key: "RouteTableIds", Value: routeTables},
 		)},
 	)
@@ -205,11 +220,13 @@ func gatewayEndpointFix(c *Context, fp *network.FunctionPath) (diag.Fix, bool) {
 // endpointParameters adds the parameters a new endpoint needs when the
 // template does not hold the VPC or the route tables, and returns the VpcId
 // value to use.
-func endpointParameters(c *Context, id, vpc string, outside bool) ([]string, []diag.Edit, edit.Value) {
-	vpcRef := edit.RefTo(vpc)
+func endpointParameters(c *Context, id string, vpc *edit.Value, outside bool) ([]string, []diag.Edit, edit.Value) {
+	var vpcRef edit.Value
 	var fields []edit.Field
 	var names []string
-	if vpc == "" {
+	if vpc != nil {
+		vpcRef = *vpc
+	} else {
 		p := uniqueID(c, id+"VpcId")
 		vpcRef = edit.RefTo(p)
 		names = append(names, p)

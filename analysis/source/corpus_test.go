@@ -56,7 +56,7 @@ func TestCorpus(t *testing.T) {
 // checkScalarText verifies, for single-line plain and quoted scalars, that
 // the text at the span is the value (plain, or quoted without escapes) or at
 // least contains it, and that short forms carry their tag as key span.
-func checkScalarText(t *testing.T, path string, text []byte, root *Node) int {
+func checkScalarText(t testing.TB, path string, text []byte, root *Node) int {
 	t.Helper()
 	checked := 0
 	Walk(root, func(n *Node) bool {
@@ -66,20 +66,23 @@ func checkScalarText(t *testing.T, path string, text []byte, root *Node) int {
 			}
 		}
 		for _, p := range n.Pairs {
-			k := strings.Trim(spanText(text, p.KeySpan), `"'`)
-			if !n.Short && !strings.ContainsAny(k, "\\\n") && !strings.Contains(k, "''") && k != p.Key && p.Key != "<<" {
+			k := unquote(withoutProperties(spanText(text, p.KeySpan)))
+			if !n.Short && !strings.HasPrefix(k, "*") && !strings.ContainsAny(k, "\\\n") && !strings.Contains(k, "''") && k != p.Key && p.Key != "<<" {
 				t.Errorf("%s: key span %q for key %q", path, k, p.Key)
 			}
 		}
 		if n.Kind != Scalar || n.Tag != "" {
 			return true
 		}
-		raw := spanText(text, n.Span)
+		raw := withoutProperties(spanText(text, n.Span))
 		if strings.ContainsAny(raw, "\n\r") {
 			return true
 		}
 		switch n.Style {
 		case Plain:
+			if n.ScalarType == Null && strings.HasPrefix(raw, "*") {
+				return true // an alias cut off by the expansion budget
+			}
 			if raw != n.Value {
 				t.Errorf("%s: plain span %q, value %q", path, raw, n.Value)
 			}
@@ -100,4 +103,25 @@ func checkScalarText(t *testing.T, path string, text []byte, root *Node) int {
 		return true
 	})
 	return checked
+}
+
+// unquote strips one pair of matching quotes.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// withoutProperties strips the anchor and tag a span starts with: spans
+// include them, values do not.
+func withoutProperties(s string) string {
+	for strings.HasPrefix(s, "&") || strings.HasPrefix(s, "!") {
+		i := strings.IndexAny(s, " \t\n")
+		if i < 0 {
+			return ""
+		}
+		s = strings.TrimLeft(s[i:], " \t\n")
+	}
+	return s
 }

@@ -3,6 +3,8 @@
 // finding can point at the exact characters that cause it.
 package source
 
+import "sync"
+
 // Span is a half-open byte range [Start, End) into the document text.
 type Span struct{ Start, End int }
 
@@ -147,6 +149,28 @@ type Document struct {
 	// and IndentTabs whether JSON is indented with tabs.
 	Indent     int
 	IndentTabs bool
+
+	formsOnce       sync.Once
+	short, longForm bool
+}
+
+// IntrinsicForms reports whether the document writes intrinsic functions
+// in short form (!Ref) and in long form (Ref:, Fn::Sub:); computed once.
+func (d *Document) IntrinsicForms() (short, long bool) {
+	d.formsOnce.Do(func() {
+		Walk(d.Root, func(n *Node) bool {
+			if d.short && d.longForm {
+				return false
+			}
+			if n.Short {
+				d.short = true
+			} else if f, _ := n.Intrinsic(); f != "" {
+				d.longForm = true
+			}
+			return true
+		})
+	})
+	return d.short, d.longForm
 }
 
 // SyntaxError is an unparseable document, located at the byte where the

@@ -101,7 +101,13 @@ func (c *yamlConverter) convert(n *yaml.Node) (*Node, int) {
 	content, tagSpan := start, Span{start, start}
 	tagged := n.Style&yaml.TaggedStyle != 0
 	if n.Anchor != "" || tagged || (start < len(c.text) && c.text[start] == '!' && !(n.Kind == yaml.ScalarNode && n.Value == "")) {
-		content, tagSpan = c.skipProperties(start)
+		var propsEnd int
+		content, tagSpan, propsEnd = c.skipProperties(start, n.Tag)
+		if n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			// An empty plain scalar ends with its properties; what follows
+			// (a comment, the next entry) is not part of it.
+			content = propsEnd
+		}
 	}
 	out, size := c.alloc(), 1
 	switch n.Kind {
@@ -123,6 +129,8 @@ func (c *yamlConverter) convert(n *yaml.Node) (*Node, int) {
 			out.Span.Start = start
 		}
 	} else {
+		// yaml.v3 drops the non-specific tag "!"; keep it as written.
+		out.Tag = string(c.text[tagSpan.Start:tagSpan.End])
 		out.Span.Start = start
 	}
 	if anc != nil {
@@ -150,14 +158,20 @@ func (c *yamlConverter) alias(n *yaml.Node, start int) (*Node, int) {
 func isFlowIndicator(b byte) bool { return b == ',' || b == '[' || b == ']' || b == '{' || b == '}' }
 
 // skipProperties steps over an anchor and a tag (in either order) and the
-// blanks, line breaks and comments after them, returning where the content
-// starts and the span of the tag.
-func (c *yamlConverter) skipProperties(p int) (int, Span) {
+// blanks, line breaks and comments after them. It returns where the content
+// starts, the span of the tag and where the last property ends. The tag
+// yaml.v3 read is matched first: tags may hold ',' '[' ']', which otherwise
+// end a token in flow collections.
+func (c *yamlConverter) skipProperties(p int, tagName string) (content int, tag Span, propsEnd int) {
 	t := c.text
-	tag := Span{p, p}
+	tag = Span{p, p}
+	propsEnd = p
 	for p < len(t) && (t[p] == '&' || t[p] == '!') {
 		s := p
-		if t[p] == '!' && p+1 < len(t) && t[p+1] == '<' {
+		switch {
+		case t[p] == '!' && tagName != "" && bytes.HasPrefix(t[p:], []byte(tagName)):
+			p += len(tagName)
+		case t[p] == '!' && p+1 < len(t) && t[p+1] == '<':
 			if i := bytes.IndexByte(t[p:], '>'); i > 0 {
 				p += i + 1
 			}
@@ -168,9 +182,10 @@ func (c *yamlConverter) skipProperties(p int) (int, Span) {
 		if t[s] == '!' {
 			tag = Span{s, p}
 		}
+		propsEnd = p
 		p = c.skipBlanks(p)
 	}
-	return p, tag
+	return p, tag, propsEnd
 }
 
 // skipBlanks skips blanks, line breaks and comments.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -49,6 +50,14 @@ func runServe(args []string, stderr io.Writer) int {
 	}
 	defer closeLog()
 
+	// An editor session keeps one analysis per open document alive while
+	// the next is built; a soft memory limit makes the collector work
+	// harder before the heap grows past it, which keeps the server's
+	// footprint small with large templates open. GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := server.Options{Version: Version, Logger: logger, Debounce: *debounce}
@@ -58,6 +67,9 @@ func runServe(args []string, stderr io.Writer) int {
 	logger.Info("serving on stdio", zap.String("version", Version))
 	return server.New(opts).Serve(ctx, stdio{})
 }
+
+// serveMemoryLimit is the soft memory limit of the server process.
+const serveMemoryLimit = 100 << 20
 
 // serveTCP serves one session per connection until a session ends with
 // exit (whose code it returns) or the process is interrupted.

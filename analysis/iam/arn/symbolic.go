@@ -2,6 +2,7 @@ package arn
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/iamlens/iamlens/analysis/value"
@@ -134,7 +135,11 @@ func appendChars(toks []token, s string, pattern bool) []token {
 
 // tokens turns a value into steps; in a pattern, * and ? are wildcards.
 func tokens(v value.Str, pattern bool) []token {
-	var toks []token
+	n := 0
+	for _, p := range v.Parts {
+		n += len(p.Lit) + 3
+	}
+	toks := make([]token, 0, n)
 	for _, p := range v.Parts {
 		switch {
 		case !p.Hole:
@@ -160,6 +165,33 @@ var nameVars = map[string]bool{"BucketName": true, "AccessPointName": true, "Acc
 // formatTokens reads a catalog ARN format: ${Var} is one or more
 // characters, '*' any run of characters, everything else literal.
 func formatTokens(format string) []token {
+	if t, ok := formatCache.Load(format); ok {
+		return t.([]token)
+	}
+	toks := parseFormat(format)
+	formatCache.Store(format, toks)
+	return toks
+}
+
+// formatCache memoizes parsed catalog formats: there are a few thousand,
+// all fixed data, and rules ask about the same ones for every statement.
+var formatCache sync.Map
+
+// clash reports whether the literal text both sides start with differs:
+// then no deployment can make them match, whatever follows.
+func clash(p, r []token) bool {
+	for i := 0; i < len(p) && i < len(r); i++ {
+		if p[i].kind != tChar || r[i].kind != tChar {
+			return false
+		}
+		if p[i].r != r[i].r {
+			return true
+		}
+	}
+	return false
+}
+
+func parseFormat(format string) []token {
 	var toks []token
 	colons := 0
 	for i := 0; i < len(format); {
@@ -195,6 +227,9 @@ func formatTokens(format string) []token {
 // holes; its '*' and '?' are plain characters).
 func Covers(pattern, resource value.Str) value.Tri {
 	p, r := tokens(pattern, true), tokens(resource, false)
+	if clash(p, r) {
+		return value.False
+	}
 	if certain(p, r, func(i int) bool { return i == len(p) }) {
 		return value.True
 	}
@@ -211,6 +246,9 @@ func Covers(pattern, resource value.Str) value.Tri {
 // grant must reach all keys (a function reading arbitrary keys).
 func CoversAll(pattern, prefix value.Str) value.Tri {
 	p, r := tokens(pattern, true), tokens(prefix, false)
+	if clash(p, r) {
+		return value.False
+	}
 	if certain(p, r, func(i int) bool { return universalTail(p[i:], false) }) {
 		return value.True
 	}
@@ -226,6 +264,9 @@ func CoversAll(pattern, prefix value.Str) value.Tri {
 // ARN instead of its objects).
 func CoversSome(pattern, prefix value.Str) value.Tri {
 	p, r := tokens(pattern, true), tokens(prefix, false)
+	if clash(p, r) {
+		return value.False
+	}
 	if certain(p, r, func(i int) bool { return producibleTail(p[i:]) }) {
 		return value.True
 	}
@@ -246,7 +287,11 @@ func CoversSome(pattern, prefix value.Str) value.Tri {
 // "arn:aws:s3:::b/*" the bucket format (a bucket name has no '/'); "*"
 // and "arn:aws:s3:::*" match both.
 func CanMatchFormat(resource value.Str, format string) bool {
-	return possible(tokens(resource, true), formatTokens(format), nil)
+	p, f := tokens(resource, true), formatTokens(format)
+	if clash(p, f) {
+		return false
+	}
+	return possible(p, f, nil)
 }
 
 // universalTail reports whether the rest of a pattern matches every

@@ -1,0 +1,98 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/iamlens/iamlens/analysis/access"
+	"github.com/iamlens/iamlens/analysis/diag"
+	"github.com/iamlens/iamlens/analysis/edit"
+)
+
+var functionBucketNoAccess = register(&Rule{
+	ID:       "function-bucket-no-access",
+	Severity: diag.Warning,
+	Summary:  "A function is handed a bucket but its role allows no S3 action on it.",
+	Doc: "A Lambda function receives a bucket's name or ARN — in an environment variable or another property " +
+		"that uses `!Ref`, `!GetAtt` or `!Sub` of the bucket — but nothing in its role (identity policies, " +
+		"managed policies, SAM policy templates) or in the bucket policy allows any S3 action on that bucket. " +
+		"Its calls will fail with AccessDenied. The rule stays silent when the role or one of its policies is " +
+		"outside the template. Fix: add `S3ReadPolicy` or `S3CrudPolicy` with `BucketName: !Ref Bucket` (SAM), " +
+		"or a statement on the bucket ARN and `bucket/*`.",
+	Kinds: []diag.Kind{diag.KindCloudFormation, diag.KindSAM},
+	Check: checkFunctionBucketNoAccess,
+})
+
+func checkFunctionBucketNoAccess(c *Context) {
+	if c.Access == nil {
+		return
+	}
+	for _, fa := range c.Access.Functions {
+		if !fa.Known() || fa.Role.External {
+			continue
+		}
+		reported := map[string]bool{}
+		for _, ref := range fa.Refs {
+			ba := fa.Access(ref.Bucket)
+			if ba == nil || reported[ref.Bucket] || len(ba.Decisions) > 0 {
+				continue
+			}
+			reported[ref.Bucket] = true
+			msg := fmt.Sprintf("%s is handed bucket %s (%s), but its role %s allows no S3 action on it: reads and writes will fail with AccessDenied. "+
+				"Grant access with S3ReadPolicy or S3CrudPolicy (SAM) or a statement on the bucket and its objects.",
+				fa.ID, ref.Bucket, ref.Path, fa.Role.ID)
+			c.Report(ref.Node.Span, msg, samPolicyFixes(c, fa, ref.Bucket)...)
+		}
+	}
+}
+
+// samTemplateItem is a Policies entry "<Template>: {<Param>: !Ref <id>}".
+func samTemplateItem(c *Context, template, param, id string) edit.KV {
+	st := edit.StyleOf(c.Doc)
+	ref := edit.RenderRef(id, st)
+	return edit.KV{Pairs: []edit.KV{{Key: template, Pairs: []edit.KV{{Key: param, Raw: ref, JSONRaw: ref}}}}}
+}
+
+// addPolicyFix appends policy templates to a SAM function's Policies (or
+// adds Policies) when SAM builds its role.
+func addPolicyFix(c *Context, fa *access.FunctionAccess, title string, preferred bool, items ...edit.KV) (diag.Fix, bool) {
+	if !fa.Role.Implicit {
+		return diag.Fix{}, false
+	}
+	var edits []diag.Edit
+	if pp := fa.Function.Props.Pair("Policies"); pp != nil {
+		e, ok := edit.AppendItem(c.Doc, pp, items[0])
+		if !ok {
+			return diag.Fix{}, false
+		}
+		edits = append(edits, e)
+		for _, it := range items[1:] {
+			e2, ok := edit.AppendItem(c.Doc, pp, it)
+			if !ok {
+				return diag.Fix{}, false
+			}
+			// Both go after the last item, in order.
+			edits[0].NewText += e2.NewText
+		}
+	} else {
+		props := fa.Function.Properties
+		e, ok := edit.InsertKey(c.Doc, props, edit.KV{Key: "Policies", Items: items})
+		if !ok {
+			return diag.Fix{}, false
+		}
+		edits = append(edits, e)
+	}
+	return diag.Fix{Title: title, Edits: edits, Preferred: preferred}, true
+}
+
+func samPolicyFixes(c *Context, fa *access.FunctionAccess, bucket string) []diag.Fix {
+	var out []diag.Fix
+	if fx, ok := addPolicyFix(c, fa, fmt.Sprintf("Add S3ReadPolicy for %s to %s", bucket, fa.ID), true,
+		samTemplateItem(c, "S3ReadPolicy", "BucketName", bucket)); ok {
+		out = append(out, fx)
+	}
+	if fx, ok := addPolicyFix(c, fa, fmt.Sprintf("Add S3CrudPolicy for %s to %s", bucket, fa.ID), false,
+		samTemplateItem(c, "S3CrudPolicy", "BucketName", bucket)); ok {
+		out = append(out, fx)
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/iamlens/iamlens/analysis/diag"
+	"github.com/iamlens/iamlens/analysis/edit"
+	"github.com/iamlens/iamlens/analysis/source"
+)
+
+var missingPublicAccessBlock = register(&Rule{
+	ID:       "missing-public-access-block",
+	Severity: diag.Hint,
+	Summary:  "A bucket without PublicAccessBlockConfiguration: the defaults apply, but the intent is not written down.",
+	Doc: "An `AWS::S3::Bucket` has no `PublicAccessBlockConfiguration`. Since April 2023 every new bucket " +
+		"gets all four Block Public Access settings turned on (`BlockPublicAcls`, `IgnorePublicAcls`, " +
+		"`BlockPublicPolicy`, `RestrictPublicBuckets`), so the bucket is private by default — but a reviewer " +
+		"cannot see that in the template, and an existing bucket imported into the stack keeps whatever it had. " +
+		"Writing the four settings down keeps the intent reviewable. The fix adds them, all true.",
+	Kinds: []diag.Kind{diag.KindCloudFormation, diag.KindSAM},
+	Check: checkMissingPublicAccessBlock,
+})
+
+func checkMissingPublicAccessBlock(c *Context) {
+	if c.Access == nil {
+		return
+	}
+	for _, b := range c.Access.Buckets {
+		if !b.BPA.Default || b.Resource == nil {
+			continue
+		}
+		msg := fmt.Sprintf("%s has no PublicAccessBlockConfiguration. New buckets get all four Block Public Access settings on by default, "+
+			"so it is private; write them down to keep that intent reviewable.", b.ID)
+		var fixes []diag.Fix
+		if fx, ok := insertBPAFix(c, b.Resource.Properties, b.Resource.Node, "Add PublicAccessBlockConfiguration with all four settings on", [4]bool{true, true, true, true}); ok {
+			fixes = append(fixes, fx)
+		}
+		c.Report(b.Resource.KeySpan, msg, fixes...)
+	}
+}
+
+// bpaKV is a PublicAccessBlockConfiguration value.
+func bpaKV(on [4]bool) edit.KV {
+	names := []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}
+	kv := edit.KV{Key: "PublicAccessBlockConfiguration"}
+	for i, n := range names {
+		kv.Pairs = append(kv.Pairs, edit.KV{Key: n, Raw: fmt.Sprint(on[i])})
+	}
+	return kv
+}
+
+// insertBPAFix adds PublicAccessBlockConfiguration to a bucket's
+// Properties (or adds Properties to the resource). on is in the order
+// BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets.
+func insertBPAFix(c *Context, props, resource *source.Node, title string, on [4]bool) (diag.Fix, bool) {
+	kv := bpaKV(on)
+	var e diag.Edit
+	var ok bool
+	if props != nil {
+		e, ok = edit.InsertKey(c.Doc, props, kv)
+	} else {
+		e, ok = edit.InsertKey(c.Doc, resource, edit.KV{Key: "Properties", Pairs: []edit.KV{kv}})
+	}
+	if !ok {
+		return diag.Fix{}, false
+	}
+	return diag.Fix{Title: title, Edits: []diag.Edit{e}, Preferred: true}, true
+}

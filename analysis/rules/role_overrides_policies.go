@@ -1,0 +1,38 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/iamlens/iamlens/analysis/diag"
+)
+
+var roleOverridesPolicies = register(&Rule{
+	ID:       "role-overrides-policies",
+	Severity: diag.Warning,
+	Summary:  "A SAM function sets both Role and Policies: SAM ignores Policies.",
+	Doc: "When an `AWS::Serverless::Function` names its execution role with `Role`, SAM creates no role " +
+		"and silently ignores `Policies`: none of those statements, managed policies or policy templates " +
+		"reach the function, and its calls fail with AccessDenied at run time. Move the permissions into the " +
+		"role (its `Policies` or `ManagedPolicyArns`), or remove `Role` so that SAM creates a role from `Policies`.",
+	Kinds: []diag.Kind{diag.KindSAM},
+	Check: checkRoleOverridesPolicies,
+})
+
+func checkRoleOverridesPolicies(c *Context) {
+	for _, f := range c.Template.Functions() {
+		if !f.Serverless {
+			continue
+		}
+		rp := f.Props.Pair("Role")
+		pp := f.Props.Pair("Policies")
+		if rp == nil || pp == nil {
+			continue
+		}
+		n := len(pp.Value.List())
+		role := c.Template.SourceText(rp.Value)
+		msg := fmt.Sprintf("%s sets Role (%s), so SAM ignores its Policies: %s never %s the function, and calls that need %s fail with AccessDenied. "+
+			"Move the permissions into the role, or remove Role so SAM creates one from Policies.",
+			f.ID, role, plural(n, "the entry", fmt.Sprintf("the %d entries", n)), plural(n, "reaches", "reach"), plural(n, "it", "them"))
+		c.Report(pp.KeySpan, msg)
+	}
+}
