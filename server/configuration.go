@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/segmentio/encoding/json"
+	"github.com/tidwall/gjson"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
@@ -23,48 +24,49 @@ type settings struct {
 	debounce *time.Duration
 }
 
-// rawSettings is the JSON shape of settings.
-type rawSettings struct {
-	Rules      map[string]any `json:"rules"`
-	DebounceMs *float64       `json:"debounceMs"`
-}
-
 // parseSettings reads settings given with or without the "iamlens" wrapper.
-// Values it cannot use are left out and described in problems, for the user.
+// Clients send them in many shapes (VS Code nests them, eglot and Neovim
+// pass what the user wrote), so they are read by path with gjson rather
+// than decoded into a fixed struct. Values it cannot use are left out and
+// described in problems, for the user.
 func parseSettings(raw []byte) (settings, []string) {
 	var st settings
 	var problems []string
-	var wrapped map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &wrapped); err != nil {
-		return st, []string{fmt.Sprintf("iamlens: settings must be an object: %v", err)}
+	if !gjson.ValidBytes(raw) || !gjson.ParseBytes(raw).IsObject() {
+		return st, []string{"iamlens: settings must be a JSON object; ignoring them"}
 	}
-	if inner, ok := wrapped["iamlens"]; ok {
-		raw = inner
-	}
-	var rs rawSettings
-	if err := json.Unmarshal(raw, &rs); err != nil {
-		return st, []string{fmt.Sprintf("iamlens: ignoring settings: %v", err)}
+	root := gjson.ParseBytes(raw)
+	if inner := root.Get("iamlens"); inner.Exists() {
+		if !inner.IsObject() {
+			return st, []string{"iamlens: the \"iamlens\" settings must be an object; ignoring them"}
+		}
+		root = inner
 	}
 	rules := map[string]string{}
-	for id, v := range rs.Rules {
-		word, ok := v.(string)
-		if !ok {
-			problems = append(problems, fmt.Sprintf("iamlens: rule %s: severity must be a string (off, error, warning, information or hint); the rule keeps its default", id))
-			continue
+	if r := root.Get("rules"); r.Exists() {
+		if !r.IsObject() {
+			problems = append(problems, "iamlens: \"rules\" must map rule ids to severities; ignoring it")
 		}
-		rules[id] = word
+		r.ForEach(func(id, v gjson.Result) bool {
+			if v.Type != gjson.String {
+				problems = append(problems, fmt.Sprintf("iamlens: rule %s: severity must be a string (off, error, warning, information or hint); the rule keeps its default", id.String()))
+				return true
+			}
+			rules[id.String()] = v.String()
+			return true
+		})
 	}
 	cfg, err := analysis.ConfigFromMap(rules)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("iamlens settings: %v", err))
 	}
 	st.rules = cfg
-	if rs.DebounceMs != nil {
-		if ms := *rs.DebounceMs; ms >= 0 && ms <= 10_000 {
-			d := time.Duration(ms * float64(time.Millisecond))
-			st.debounce = &d
+	if d := root.Get("debounceMs"); d.Exists() {
+		if ms := d.Float(); d.Type == gjson.Number && ms >= 0 && ms <= 10_000 {
+			dur := time.Duration(ms * float64(time.Millisecond))
+			st.debounce = &dur
 		} else {
-			problems = append(problems, fmt.Sprintf("iamlens: debounceMs %v is out of range (0 to 10000); keeping the current value", ms))
+			problems = append(problems, fmt.Sprintf("iamlens: debounceMs %s is out of range (a number from 0 to 10000); keeping the current value", d.Raw))
 		}
 	}
 	sort.Strings(problems)

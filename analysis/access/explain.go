@@ -35,6 +35,9 @@ type ExplainBucketAccess struct {
 	Allowed []string        `json:"allowed"`
 	Denied  []ExplainDenial `json:"denied"`
 	Unknown []string        `json:"unknown,omitempty"`
+	// RoleAllows lists what the role's own policies certainly allow on a
+	// bucket outside the template, whose bucket policy is unknown.
+	RoleAllows []string `json:"roleAllows,omitempty"`
 	// Objects are the key patterns object grants are limited to.
 	Objects           []string            `json:"objects,omitempty"`
 	ObjectActions     map[string][]string `json:"objectActions,omitempty"`
@@ -144,6 +147,9 @@ func (r *Report) explainAccess(fa *FunctionAccess, ba *BucketAccess) ExplainBuck
 			eb.Denied = append(eb.Denied, ExplainDenial{Action: d.Action, By: Describe(d.DeniedBy)})
 		case Unknown:
 			eb.Unknown = append(eb.Unknown, d.Action)
+		}
+		if ba.Bucket.External && d.RoleAllows {
+			eb.RoleAllows = append(eb.RoleAllows, d.Action)
 		}
 	}
 	if k := ba.KMS; k != nil {

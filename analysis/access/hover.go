@@ -25,10 +25,13 @@ func (w *writer) title(s string) {
 }
 
 func (w *writer) section(s string) {
+	if !strings.HasSuffix(w.b.String(), "\n\n") {
+		w.b.WriteString("\n")
+	}
 	if w.md {
-		fmt.Fprintf(&w.b, "\n*%s*\n\n", s)
+		fmt.Fprintf(&w.b, "*%s*\n\n", s)
 	} else {
-		fmt.Fprintf(&w.b, "\n%s:\n", s)
+		fmt.Fprintf(&w.b, "%s:\n", s)
 	}
 }
 
@@ -157,7 +160,11 @@ func (r *Report) BucketHover(id string, markdown bool) string {
 		w.b.WriteString("No PublicAccessBlockConfiguration: new buckets get all four settings on.\n")
 	}
 	for i, e := range bpaEffects {
-		w.item("%s %s: %s", w.code(e.name), triWord(vals[i], "on", "off"), e.does)
+		if vals[i] == value.True {
+			w.item("%s on: %s", w.code(e.name), e.does)
+		} else {
+			w.item("%s %s (when on, it %s)", w.code(e.name), triWord(vals[i], "on", "off"), e.does)
+		}
 	}
 	w.section("Public access")
 	switch {

@@ -37,7 +37,7 @@ func checkFunctionBucketNoAccess(c *Context) {
 				continue
 			}
 			reported[ref.Bucket] = true
-			msg := fmt.Sprintf("%s is handed bucket %s (%s), but its role %s allows no S3 action on it: reads and writes will fail with AccessDenied. "+
+			msg := fmt.Sprintf("%s is handed bucket %s (%s), but its role %s allows no S3 action on it: if the function reads or writes it, the calls fail with AccessDenied. "+
 				"Grant access with S3ReadPolicy or S3CrudPolicy (SAM) or a statement on the bucket and its objects.",
 				fa.ID, ref.Bucket, ref.Path, fa.Role.ID)
 			c.Report(ref.Node.Span, msg, samPolicyFixes(c, fa, ref.Bucket)...)

@@ -32,7 +32,7 @@ func checkMissingPublicAccessBlock(c *Context) {
 		msg := fmt.Sprintf("%s has no PublicAccessBlockConfiguration. New buckets get all four Block Public Access settings on by default, "+
 			"so it is private; write them down to keep that intent reviewable.", b.ID)
 		var fixes []diag.Fix
-		if fx, ok := insertBPAFix(c, b.Resource.Properties, b.Resource.Node, "Add PublicAccessBlockConfiguration with all four settings on", [4]bool{true, true, true, true}); ok {
+		if fx, ok := insertBPAFix(c, b.Resource.Properties, b.Resource.Node, fmt.Sprintf("Add PublicAccessBlockConfiguration to %s with all four settings on", b.ID), [4]bool{true, true, true, true}); ok {
 			fixes = append(fixes, fx)
 		}
 		c.Report(b.Resource.KeySpan, msg, fixes...)

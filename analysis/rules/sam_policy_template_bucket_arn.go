@@ -45,9 +45,9 @@ func checkSAMPolicyTemplateBucketARN(c *Context) {
 				continue
 			}
 			built := "arn:aws:s3:::" + c.Template.EvalOne(v).String()
-			consequence := "which names no bucket, so every statement of the template matches nothing"
+			consequence := "which names no bucket, so the policy template grants nothing"
 			if kind == "a bucket/prefix path" {
-				consequence = "as the bucket ARN, which names no bucket, so ListBucket and the template's other bucket actions match nothing"
+				consequence = "as the bucket ARN, which names no bucket, so ListBucket and the policy template's other bucket actions match nothing"
 			}
 			msg := fmt.Sprintf("%s's BucketName takes a bucket name, but %s is %s: SAM builds %s, %s and %s's calls fail with AccessDenied. Pass the bucket name",
 				name, c.Template.SourceText(v), kind, built, consequence, f.ID)

@@ -13,6 +13,12 @@ const mismatchTemplate = `Transform: AWS::Serverless-2016-10-31
 Resources:
   Bucket:
     Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
   UploadFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -52,7 +58,7 @@ func TestCheckText(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1 for an error finding", code)
 	}
-	want := filepath.Join(dir, "template.yaml") + ":14:25: error action-resource-mismatch: "
+	want := filepath.Join(dir, "template.yaml") + ":20:25: error action-resource-mismatch: "
 	if !strings.HasPrefix(out, want) {
 		t.Errorf("text output %q does not start with %q", out, want)
 	}
@@ -95,8 +101,8 @@ func TestCheckJSONShape(t *testing.T) {
 	if len(f) == 0 || f[0].Rule != "action-resource-mismatch" || f[0].Severity != "error" {
 		t.Fatalf("findings: %+v", f)
 	}
-	if f[0].Range.Start.Line != 14 || f[0].Range.Start.Column != 25 || f[0].Range.End.Column != 43 {
-		t.Errorf("range %+v, want 14:25-14:43", f[0].Range)
+	if f[0].Range.Start.Line != 20 || f[0].Range.Start.Column != 25 || f[0].Range.End.Column != 43 {
+		t.Errorf("range %+v, want 20:25-20:43", f[0].Range)
 	}
 	if len(f[0].Fixes) == 0 || !strings.Contains(f[0].Fixes[0].Edits[0].NewText, "${Bucket.Arn}/*") {
 		t.Errorf("fixes: %+v", f[0].Fixes)
