@@ -220,6 +220,12 @@ func (e *engine) decideAction(i int, act *s3Action, fa *FunctionAccess, b *Bucke
 			d.Regions = dedupe(regions)
 		}
 	case allow == value.False:
+		// Allowed by the role or the bucket policy but not by the VPC
+		// endpoint the request goes through: AccessDenied at run time.
+		if hasEP && endpoint == value.False && value.Or(identity, bucket) == value.True && boundary != value.False && fa.Network != nil && fa.Network.Endpoint != nil {
+			d.Verdict, d.By, d.Endpoint = Denied, by, fa.Network.Endpoint.ID
+			return d, true
+		}
 		return d, false
 	case evidence == value.False:
 		// Nothing written in the template grants it: an unknown role or

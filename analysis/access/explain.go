@@ -144,7 +144,7 @@ func (r *Report) explainAccess(fa *FunctionAccess, ba *BucketAccess) ExplainBuck
 				}
 			}
 		case Denied:
-			eb.Denied = append(eb.Denied, ExplainDenial{Action: d.Action, By: Describe(d.DeniedBy)})
+			eb.Denied = append(eb.Denied, ExplainDenial{Action: d.Action, By: d.Denial()})
 		case Unknown:
 			eb.Unknown = append(eb.Unknown, d.Action)
 		}
@@ -207,7 +207,7 @@ func (r *Report) reasons(fa *FunctionAccess, ba *BucketAccess) []string {
 	}
 	for _, d := range ba.Decisions {
 		if d.Verdict == Denied {
-			out = append(out, fmt.Sprintf("%s denied by %s", d.Action, Describe(d.DeniedBy)))
+			out = append(out, fmt.Sprintf("%s denied by %s", d.Action, d.Denial()))
 		}
 	}
 	b := ba.Bucket
@@ -331,7 +331,7 @@ func (r *Report) WriteText(w io.Writer) {
 			}
 			for _, d := range ba.Decisions {
 				if d.Verdict == Denied {
-					fmt.Fprintf(w, "        denied:  %s by %s\n", d.Action, Describe(d.DeniedBy))
+					fmt.Fprintf(w, "        denied:  %s by %s\n", d.Action, d.Denial())
 				}
 			}
 			if u := ba.UnknownActions(); len(u) > 0 {

@@ -78,7 +78,7 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 		}
 		for _, d := range ba.Decisions {
 			if d.Verdict == Denied {
-				w.item("%s denied by %s", w.code(d.Action), Describe(d.DeniedBy))
+				w.item("%s denied by %s", w.code(d.Action), d.Denial())
 			}
 		}
 		if u := ba.UnknownActions(); len(u) > 0 {

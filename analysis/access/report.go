@@ -87,6 +87,22 @@ type Decision struct {
 	// Regions limit an object grant to some keys ("incoming/*"); nil
 	// means every object.
 	Regions []string
+	// Endpoint names the VPC endpoint whose policy certainly refuses an
+	// action the role or bucket policy allows (Verdict Denied, DeniedBy
+	// nil when no Deny statement is to blame: the policy just does not
+	// allow it).
+	Endpoint string
+}
+
+// Denial says what refuses a denied action, for reports.
+func (d *Decision) Denial() string {
+	if d.DeniedBy != nil {
+		return Describe(d.DeniedBy)
+	}
+	if d.Endpoint != "" {
+		return "the policy of VPC endpoint " + d.Endpoint + ", which allows no statement for it"
+	}
+	return ""
 }
 
 // BucketAccess is what a function can do to one bucket.
