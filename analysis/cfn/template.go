@@ -5,6 +5,7 @@
 package cfn
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/iamlens/iamlens/analysis/source"
@@ -212,12 +213,18 @@ func (t *Template) ResourcesOfType(types ...string) []*Resource {
 }
 
 // ResourceAt returns the written resource whose entry contains offset.
+// Resources are in document order, so a binary search finds the last one
+// that starts at or before offset.
 func (t *Template) ResourceAt(offset int) *Resource {
-	for _, id := range t.Order {
-		r := t.Resources[id]
-		if r.KeySpan.Contains(offset) || (r.Node != nil && r.Node.Span.Contains(offset)) {
-			return r
-		}
+	i := sort.Search(len(t.Order), func(i int) bool {
+		return t.Resources[t.Order[i]].KeySpan.Start > offset
+	}) - 1
+	if i < 0 {
+		return nil
+	}
+	r := t.Resources[t.Order[i]]
+	if r.KeySpan.Contains(offset) || (r.Node != nil && r.Node.Span.Contains(offset)) {
+		return r
 	}
 	return nil
 }

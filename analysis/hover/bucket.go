@@ -173,6 +173,9 @@ func resourceSection(w *Writer, m *model.Model, t *Target) {
 	tpl := m.Template
 	switch r.Type {
 	case "AWS::S3::Bucket":
+		if bucketAccess(w, m, r.ID) {
+			return
+		}
 		if n, ok := r.Prop("BucketName").Str(); ok {
 			w.Para(fmt.Sprintf("Bucket name %s.", w.Code(n)))
 		} else if r.Prop("BucketName") == nil {
@@ -192,7 +195,9 @@ func resourceSection(w *Writer, m *model.Model, t *Target) {
 			w.Para("Encrypted with a KMS key: readers need kms:Decrypt and writers kms:GenerateDataKey on it, besides their S3 permissions.")
 		}
 	case "AWS::Serverless::Function", "AWS::Lambda::Function":
-		functionSummary(w, tpl, r)
+		if !functionAccess(w, m, r.ID) {
+			functionSummary(w, tpl, r)
+		}
 	case "AWS::IAM::Role":
 		if r.Implicit {
 			w.Para(fmt.Sprintf("Created by SAM for function %s from its Policies.", w.Code(r.Origin)))

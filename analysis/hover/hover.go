@@ -40,6 +40,7 @@ const (
 	TargetStatement                         // a statement's Sid or Effect, or its braces
 	TargetBucketFlag                        // PublicAccessBlockConfiguration or one of its keys
 	TargetResource                          // a resource's logical id
+	TargetVpcConfig                         // a function's VpcConfig key
 )
 
 // Target is what a hover is about, found once and read by every section.
@@ -64,8 +65,10 @@ var sections = []Section{
 	actionSection,
 	arnSection,
 	statementSection,
+	accessStatementSection,
 	flagSection,
 	resourceSection,
+	vpcConfigSection,
 }
 
 // At returns the hover for offset, if there is anything to say there.
@@ -109,6 +112,10 @@ func Find(m *model.Model, offset int) (*Target, bool) {
 	}
 	if r.KeySpan.Contains(offset) {
 		return &Target{Kind: TargetResource, Span: r.KeySpan, Resource: r}, true
+	}
+	if vp := r.Properties.Pair("VpcConfig"); vp != nil && vp.KeySpan.Contains(offset) &&
+		(r.Type == "AWS::Serverless::Function" || r.Type == "AWS::Lambda::Function") {
+		return &Target{Kind: TargetVpcConfig, Span: vp.KeySpan, Resource: r}, true
 	}
 	if r.Type == "AWS::S3::Bucket" {
 		if pab := r.Properties.Pair(pabKey); pab != nil {
@@ -239,6 +246,20 @@ func (w *Writer) block() {
 	}
 	w.inList = false
 }
+
+// Raw writes text already marked up for this writer's format as a block.
+func (w *Writer) Raw(s string) {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return
+	}
+	w.block()
+	w.b.WriteString(s)
+	w.b.WriteString("\n")
+}
+
+// Markdown reports whether the writer writes markdown.
+func (w *Writer) Markdown() bool { return w.f == Markdown }
 
 // String is the text written so far.
 func (w *Writer) String() string { return strings.TrimRight(w.b.String(), "\n") }

@@ -8,7 +8,6 @@ import (
 	"github.com/iamlens/iamlens/analysis/diag"
 	"github.com/iamlens/iamlens/analysis/edit"
 	"github.com/iamlens/iamlens/analysis/iam"
-	"github.com/iamlens/iamlens/analysis/iam/arn"
 	"github.com/iamlens/iamlens/analysis/iam/catalog"
 )
 
@@ -58,15 +57,16 @@ func classOf(a *catalog.Action) resourceClass {
 
 // canApply reports whether some instantiation of any resource of the list
 // could be a resource the action accepts. Unknown parts count as possible:
-// the rule reports only what the template proves.
-func canApply(a *catalog.Action, resources []iam.Element) bool {
-	for _, e := range resources {
+// the rule reports only what the template proves. keys are the resources'
+// value keys, computed once per statement.
+func canApply(c *Context, a *catalog.Action, resources []iam.Element, keys []string) bool {
+	for i, e := range resources {
 		for _, rt := range a.ResourceTypes {
 			t, ok := catalog.Resource(a.Service, rt.Name)
 			if !ok {
 				return true
 			}
-			if arn.CanMatchFormat(e.Value, t.ARN) {
+			if c.canMatchFormat(e.Value, keys[i], t.ARN) {
 				return true
 			}
 		}
@@ -90,6 +90,10 @@ func checkActionResourceMismatch(c *Context) {
 
 func checkMismatch(c *Context, p *iam.Policy, st *iam.Statement) {
 	var objectMiss, bucketMiss []string
+	keys := make([]string, len(st.Resources))
+	for i, e := range st.Resources {
+		keys[i] = e.Value.Key()
+	}
 	usable := 0 // actions of the statement that some resource serves
 	for _, e := range st.Actions {
 		name, ok := e.Value.Literal()
@@ -110,7 +114,7 @@ func checkMismatch(c *Context, p *iam.Policy, st *iam.Statement) {
 			// A wildcard is fine as long as it serves some action here.
 			served := false
 			for _, a := range acts {
-				if a.WildcardOnly() || canApply(a, st.Resources) {
+				if a.WildcardOnly() || canApply(c, a, st.Resources, keys) {
 					served = true
 					break
 				}
@@ -121,7 +125,7 @@ func checkMismatch(c *Context, p *iam.Policy, st *iam.Statement) {
 			continue
 		}
 		a := acts[0]
-		if a.WildcardOnly() || canApply(a, st.Resources) {
+		if a.WildcardOnly() || canApply(c, a, st.Resources, keys) {
 			usable++
 			continue
 		}
@@ -215,7 +219,7 @@ func mismatchFixes(c *Context, st *iam.Statement, derive func(iam.Element) (edit
 	if !ok {
 		return nil
 	}
-	style := edit.StyleOf(c.Doc)
+	style := c.Style()
 	shown := expr.Text
 	add := diag.Fix{
 		Title:     fmt.Sprintf("Add the %s ARN %s", what, shown),

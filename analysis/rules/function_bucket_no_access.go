@@ -47,7 +47,7 @@ func checkFunctionBucketNoAccess(c *Context) {
 
 // samTemplateItem is a Policies entry "<Template>: {<Param>: !Ref <id>}".
 func samTemplateItem(c *Context, template, param, id string) edit.KV {
-	st := edit.StyleOf(c.Doc)
+	st := c.Style()
 	ref := edit.RenderRef(id, st)
 	return edit.KV{Pairs: []edit.KV{{Key: template, Pairs: []edit.KV{{Key: param, Raw: ref, JSONRaw: ref}}}}}
 }

@@ -4,6 +4,9 @@
 package rules
 
 import (
+	"github.com/iamlens/iamlens/analysis/edit"
+	"github.com/iamlens/iamlens/analysis/iam/arn"
+	"github.com/iamlens/iamlens/analysis/value"
 	"sort"
 
 	"github.com/iamlens/iamlens/analysis/diag"
@@ -55,6 +58,35 @@ type Context struct {
 	*model.Model
 	rule     *Rule
 	findings []diag.Finding
+	// formatCache remembers which policy resources can match which ARN
+	// formats: templates repeat the same few shapes in every statement.
+	formatCache map[formatKey]bool
+	style       *edit.Style
+}
+
+type formatKey struct{ resource, format string }
+
+// canMatchFormat is arn.CanMatchFormat, remembered for this document.
+func (c *Context) canMatchFormat(res value.Str, key, format string) bool {
+	k := formatKey{key, format}
+	if v, ok := c.formatCache[k]; ok {
+		return v
+	}
+	if c.formatCache == nil {
+		c.formatCache = map[formatKey]bool{}
+	}
+	v := arn.CanMatchFormat(res, format)
+	c.formatCache[k] = v
+	return v
+}
+
+// Style is how the document writes intrinsics, computed once.
+func (c *Context) Style() edit.Style {
+	if c.style == nil {
+		st := edit.StyleOf(c.Doc)
+		c.style = &st
+	}
+	return *c.style
 }
 
 // Report records a finding of the running rule at its default severity.

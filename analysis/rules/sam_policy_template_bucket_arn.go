@@ -53,7 +53,7 @@ func checkSAMPolicyTemplateBucketARN(c *Context) {
 				name, c.Template.SourceText(v), kind, built, consequence, f.ID)
 			var fixes []diag.Fix
 			if bucket != "" {
-				ref := edit.RenderRef(bucket, edit.StyleOf(c.Doc))
+				ref := edit.RenderRef(bucket, c.Style())
 				msg += ": " + ref
 				fixes = append(fixes, diag.Fix{Title: "Pass the bucket name: " + ref, Edits: []diag.Edit{edit.Replace(v, ref)}, Preferred: true})
 			} else if lit, ok := v.Str(); ok {

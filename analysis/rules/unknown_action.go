@@ -22,7 +22,7 @@ var unknownAction = register(&Rule{
 })
 
 func checkUnknownActions(c *Context) {
-	style := edit.StyleOf(c.Doc)
+	style := c.Style()
 	for _, p := range c.Policies {
 		if p.Synthetic {
 			continue

@@ -132,7 +132,7 @@ func scopeToBucketFix(c *Context, st *iam.Statement, e iam.Element, object, buck
 		return nil
 	}
 	b := buckets[0].ID
-	style := edit.StyleOf(c.Doc)
+	style := c.Style()
 	var exprs []edit.Expr
 	if bucket {
 		exprs = append(exprs, edit.GetAtt(b, "Arn"))

@@ -101,6 +101,31 @@ func (s Str) String() string {
 	return b.String()
 }
 
+// Key is a string that identifies the value exactly (unlike String, holes
+// of different kinds never collide with each other or with literal text),
+// for use as a map key.
+func (s Str) Key() string {
+	if len(s.Parts) == 1 && !s.Parts[0].Hole {
+		return s.Parts[0].Lit
+	}
+	var b strings.Builder
+	for _, p := range s.Parts {
+		if !p.Hole {
+			b.WriteString(p.Lit)
+			continue
+		}
+		b.WriteByte(0)
+		b.WriteByte(byte('0' + p.Kind))
+		b.WriteString(p.Ref)
+		b.WriteByte(1)
+		b.WriteString(p.Attr)
+		b.WriteByte(1)
+		b.WriteString(p.Type)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
 // Display renders one hole.
 func (p Part) Display() string {
 	switch p.Kind {
