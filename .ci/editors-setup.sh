@@ -24,6 +24,17 @@ export DEBIAN_FRONTEND=noninteractive
 log() { printf '[editors-setup %s] %s\n' "$(date +%T)" "$*"; }
 started=$SECONDS
 
+# code-server 4.100.3 and @vscode/vsce need Node 20 (the machine image has it).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "node and npm are not on PATH: install Node.js 20 or newer, then run this again"
+  exit 1
+fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if ((node_major < 20)); then
+  log "Node $(node --version) is too old: code-server $CODE_SERVER_VERSION and vsce need Node 20 or newer"
+  exit 1
+fi
+
 # --- Debian packages ----------------------------------------------------------
 APT_PACKAGES=(neovim emacs-nox elpa-eglot chromium ripgrep build-essential pkg-config
   libkrb5-dev libsecret-1-dev fonts-dejavu-core)

@@ -87,14 +87,26 @@ type didChangeConfigurationParams struct {
 	Settings json.RawMessage `json:"settings"`
 }
 
+// mentionsIamlens reports whether settings say anything iamlens reads.
+func mentionsIamlens(raw []byte) bool {
+	if len(raw) == 0 || !gjson.ValidBytes(raw) {
+		return false
+	}
+	r := gjson.ParseBytes(raw)
+	return r.Get("iamlens").Exists() || r.Get("rules").Exists() || r.Get("debounceMs").Exists()
+}
+
 // didChangeConfiguration installs new settings and re-analyses every open
 // document.
 func (s *Server) didChangeConfiguration(ctx context.Context, params *didChangeConfigurationParams) error {
 	var st settings
 	var problems []string
-	if len(params.Settings) > 0 && string(params.Settings) != "null" {
-		st, problems = parseSettings(params.Settings)
+	if !mentionsIamlens(params.Settings) {
+		// eglot sends {"settings": {}} when it connects, and other
+		// clients send other tools' settings: neither changes ours.
+		return nil
 	}
+	st, problems = parseSettings(params.Settings)
 	s.mu.Lock()
 	s.applySettingsLocked(st)
 	s.mu.Unlock()
