@@ -212,26 +212,21 @@ func bucketOfPolicy(t *cfn.Template, r *cfn.Resource, byName map[string]*Bucket)
 // ok is false for anything that is not an S3 bucket or object ARN.
 func s3Parts(v value.Str) (bucket, key value.Str, hasKey, ok bool) {
 	// Find the literal ":s3:::" and split after it.
-	var head []value.Part
-	i := 0
-	for ; i < len(v.Parts); i++ {
-		p := v.Parts[i]
+	for i, p := range v.Parts {
 		if p.Hole {
-			head = append(head, p)
 			continue
 		}
 		if j := strings.Index(p.Lit, ":s3:::"); j >= 0 {
 			rest := p.Lit[j+len(":s3:::"):]
-			tail := append([]value.Part{}, v.Parts[i+1:]...)
+			tail := make([]value.Part, 0, len(v.Parts)-i)
 			if rest != "" {
-				tail = append([]value.Part{{Lit: rest}}, tail...)
+				tail = append(tail, value.Part{Lit: rest})
 			}
+			tail = append(tail, v.Parts[i+1:]...)
 			b, k, has := splitSlash(tail)
 			return b, k, has, len(b.Parts) > 0
 		}
-		head = append(head, p)
 	}
-	_ = head
 	return value.Str{}, value.Str{}, false, false
 }
 

@@ -1,6 +1,8 @@
 package access
 
 import (
+	mathbits "math/bits"
+	"slices"
 	"strings"
 
 	"github.com/iamlens/iamlens/analysis/iam"
@@ -79,14 +81,45 @@ func (e *engine) decide(fa *FunctionAccess, b *Bucket, ident []*compiled, fixed 
 		}
 	}
 	ba := &BucketAccess{Bucket: b}
-	for i := range e.uni.actions {
-		act := &e.uni.actions[i]
-		d, keep := e.decideAction(i, act, fa, b, &g, ctx, ep != nil, epKnown)
-		if keep {
-			ba.Decisions = append(ba.Decisions, d)
+	live := g.granted(len(e.uni.actions), len(fa.Role.Unknown) > 0 || b.External)
+	// Decisions collect in a buffer reused across buckets, then get a
+	// slice of their exact size: growing each list would copy them again.
+	ds := e.decisions[:0]
+	for w, bits := range live {
+		for ; bits != 0; bits &= bits - 1 {
+			i := w*64 + mathbits.TrailingZeros64(bits)
+			d, keep := e.decideAction(i, &e.uni.actions[i], fa, b, &g, ctx, ep != nil, epKnown)
+			if keep {
+				ds = append(ds, d)
+			}
 		}
 	}
+	if len(ds) > 0 {
+		ba.Decisions = slices.Clone(ds)
+	}
+	clear(ds) // drop references held by the buffer
+	e.decisions = ds
 	return ba
+}
+
+// granted is the set of actions worth deciding, in universe order. An
+// action that no Allow of the role or of the bucket policy may match has
+// no evidence, and decideAction drops it, unless something unknown (a role
+// policy not in the template, an external bucket) may grant anything; so
+// most of the universe is skipped without evaluating a statement.
+func (g *groups) granted(n int, anything bool) actionSet {
+	if anything {
+		return fullSet(n)
+	}
+	var s actionSet
+	for _, grp := range [][]side{g.identity, g.bucket} {
+		for _, sd := range grp {
+			if sd.c.allow {
+				s = s.or(sd.c.maybe)
+			}
+		}
+	}
+	return s
 }
 
 func choiceFor(allow bool) value.Tri {

@@ -28,6 +28,7 @@ type engine struct {
 	byName           map[string]*Bucket     // template buckets by literal name
 	byAlt            map[string]*Bucket     // template buckets by BucketName expression (strKey)
 	grantsTo         map[string][]*Bucket   // role id -> buckets whose policy allows that role by name
+	decisions        []Decision             // scratch buffer of decide
 }
 
 func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *engine {

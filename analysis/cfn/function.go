@@ -19,7 +19,7 @@ type Function struct {
 }
 
 // Prop returns an effective property, or nil.
-func (f *Function) Prop(name string) *source.Node { return f.Props.Get(name) }
+func (f *Function) Prop(name string) *source.Node { return present(f.Props.Get(name)) }
 
 // Functions returns the template's Lambda functions in document order.
 func (t *Template) Functions() []*Function {

@@ -167,8 +167,6 @@ func (t *Template) literalBucketName(r *Resource) (value.Str, bool) {
 	return value.Str{}, false
 }
 
-func pseudo(name string) value.Str { return value.HoleOf(value.Part{Kind: value.Pseudo, Ref: name}) }
-
 // GetAtt is the value of `Fn::GetAtt [id, attr]`. ARNs of the resources the
 // reasoner follows are spelled out structurally.
 func (t *Template) GetAtt(id, attr string) value.Str {
@@ -179,15 +177,15 @@ func (t *Template) GetAtt(id, attr string) value.Str {
 	ref := t.Ref(id)
 	switch {
 	case r.Type == "AWS::S3::Bucket" && attr == "Arn":
-		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":s3:::"), ref)
+		return arnOf(ref, lit("arn:"), pseudoPart("AWS::Partition"), lit(":s3:::"))
 	case r.Type == "AWS::IAM::Role" && attr == "Arn":
 		path := "/"
 		if s, ok := r.Prop("Path").Str(); ok && strings.HasPrefix(s, "/") && strings.HasSuffix(s, "/") {
 			path = s
 		}
-		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":iam::"), pseudo("AWS::AccountId"), value.Lit(":role"+path), ref)
+		return arnOf(ref, lit("arn:"), pseudoPart("AWS::Partition"), lit(":iam::"), pseudoPart("AWS::AccountId"), lit(":role"+path))
 	case r.Type == "AWS::KMS::Key" && attr == "Arn":
-		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":kms:"), pseudo("AWS::Region"), value.Lit(":"), pseudo("AWS::AccountId"), value.Lit(":key/"), ref)
+		return arnOf(ref, lit("arn:"), pseudoPart("AWS::Partition"), lit(":kms:"), pseudoPart("AWS::Region"), lit(":"), pseudoPart("AWS::AccountId"), lit(":key/"))
 	case r.Type == "AWS::KMS::Key" && attr == "KeyId",
 		r.Type == "AWS::EC2::VPCEndpoint" && attr == "Id",
 		r.Type == "AWS::EC2::RouteTable" && attr == "RouteTableId",
@@ -196,7 +194,7 @@ func (t *Template) GetAtt(id, attr string) value.Str {
 		r.Type == "AWS::EC2::SecurityGroup" && attr == "GroupId":
 		return ref
 	case (r.Type == "AWS::Lambda::Function" || r.Type == "AWS::Serverless::Function") && attr == "Arn":
-		return value.Concat(value.Lit("arn:"), pseudo("AWS::Partition"), value.Lit(":lambda:"), pseudo("AWS::Region"), value.Lit(":"), pseudo("AWS::AccountId"), value.Lit(":function:"), ref)
+		return arnOf(ref, lit("arn:"), pseudoPart("AWS::Partition"), lit(":lambda:"), pseudoPart("AWS::Region"), lit(":"), pseudoPart("AWS::AccountId"), lit(":function:"))
 	}
 	return value.HoleOf(value.Part{Kind: value.ResourceAttr, Ref: id, Attr: attr, Type: r.Type})
 }
@@ -237,6 +235,12 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 	}
 	results := []value.Str{{}}
 	for _, seg := range SplitSub(tmpl) {
+		if !seg.Var && len(results) == 1 {
+			// One value so far, the common case: extend it in place. Every
+			// value in results is built here and shared with nobody.
+			results[0].Parts = appendParts(results[0].Parts, value.Part{Lit: seg.Text})
+			continue
+		}
 		var next []value.Str
 		switch {
 		case !seg.Var:
@@ -250,10 +254,45 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 				next = []value.Str{t.Ref(seg.Text)}
 			}
 		}
+		if len(results) == 1 && len(next) == 1 {
+			results[0].Parts = appendParts(results[0].Parts, next[0].Parts...)
+			continue
+		}
 		results = product(results, next)
 	}
 	return results
 }
+
+// appendParts appends parts the way value.Concat joins values: empty
+// literals are dropped and adjacent literals merged. Appending to a value
+// Concat has joined gives what Concat would give for the whole, without
+// copying the value built so far at every step.
+func appendParts(out []value.Part, parts ...value.Part) []value.Part {
+	for _, p := range parts {
+		if !p.Hole {
+			if p.Lit == "" {
+				continue
+			}
+			if n := len(out); n > 0 && !out[n-1].Hole {
+				out[n-1].Lit += p.Lit
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// arnOf is value.Concat(head..., ref), allocated once: GetAtt builds an
+// ARN for every reference to a bucket, role, key or function.
+func arnOf(ref value.Str, head ...value.Part) value.Str {
+	out := make([]value.Part, 0, len(head)+len(ref.Parts))
+	return value.Str{Parts: appendParts(appendParts(out, head...), ref.Parts...)}
+}
+
+func lit(s string) value.Part { return value.Part{Lit: s} }
+
+func pseudoPart(name string) value.Part { return value.Part{Hole: true, Kind: value.Pseudo, Ref: name} }
 
 // SubSegment is literal text or a ${...} variable of an Fn::Sub string.
 type SubSegment struct {
@@ -320,7 +359,8 @@ func product(a, b []value.Str) []value.Str {
 	out := make([]value.Str, 0, len(a)*len(b))
 	for _, x := range a {
 		for _, y := range b {
-			out = append(out, value.Concat(x, y))
+			parts := make([]value.Part, 0, len(x.Parts)+len(y.Parts))
+			out = append(out, value.Str{Parts: appendParts(appendParts(parts, x.Parts...), y.Parts...)})
 		}
 	}
 	return out

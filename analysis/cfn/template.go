@@ -60,12 +60,21 @@ type Resource struct {
 	Origin string
 }
 
-// Prop returns a property of the resource, or nil.
+// Prop returns a property of the resource, or nil. A property set to null
+// counts as absent, as it does for CloudFormation and SAM.
 func (r *Resource) Prop(name string) *source.Node {
 	if r == nil {
 		return nil
 	}
-	return r.Properties.Get(name)
+	return present(r.Properties.Get(name))
+}
+
+// present is n, or nil when n is missing or null.
+func present(n *source.Node) *source.Node {
+	if n == nil || (n.Kind == source.Scalar && n.ScalarType == source.Null) {
+		return nil
+	}
+	return n
 }
 
 // Output is one entry of Outputs.

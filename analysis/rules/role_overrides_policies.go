@@ -25,7 +25,7 @@ func checkRoleOverridesPolicies(c *Context) {
 		}
 		rp := f.Props.Pair("Role")
 		pp := f.Props.Pair("Policies")
-		if rp == nil || pp == nil {
+		if rp == nil || pp == nil || f.Prop("Role") == nil || f.Prop("Policies") == nil {
 			continue
 		}
 		n := len(pp.Value.List())

@@ -75,7 +75,12 @@ type yamlConverter struct {
 	anchors    map[*yaml.Node]*anchored
 	aliasNodes int // nodes added through aliases so far
 	indent     int // smallest indentation step of a nested block collection
-	slab       []Node
+	// Nodes, pairs and items are cut from blocks: a big template has tens
+	// of thousands of small ones, which one allocation each would make
+	// slow to allocate and to collect. The tree lives and dies as a whole.
+	slab     []Node
+	pairSlab []Pair
+	itemSlab []*Node
 }
 
 func (c *yamlConverter) alloc() *Node {
@@ -85,6 +90,38 @@ func (c *yamlConverter) alloc() *Node {
 	n := &c.slab[0]
 	c.slab = c.slab[1:]
 	return n
+}
+
+// slabSize is the number of pairs or items in one block; bigger
+// collections get their own.
+const slabSize = 512
+
+// pairs returns an empty slice with room for n pairs. Its capacity is n,
+// so appending beyond it (merge keys) copies instead of overwriting the
+// next mapping's pairs.
+func (c *yamlConverter) pairs(n int) []Pair {
+	if n == 0 || n > slabSize/8 { // make of nothing allocates nothing
+		return make([]Pair, 0, n)
+	}
+	if len(c.pairSlab) < n {
+		c.pairSlab = make([]Pair, slabSize)
+	}
+	s := c.pairSlab[:0:n]
+	c.pairSlab = c.pairSlab[n:]
+	return s
+}
+
+// items is pairs for sequence items.
+func (c *yamlConverter) items(n int) []*Node {
+	if n == 0 || n > slabSize/8 { // make of nothing allocates nothing
+		return make([]*Node, 0, n)
+	}
+	if len(c.itemSlab) < n {
+		c.itemSlab = make([]*Node, slabSize)
+	}
+	s := c.itemSlab[:0:n]
+	c.itemSlab = c.itemSlab[n:]
+	return s
 }
 
 // convert returns the node for n and how many nodes Walk visits below it.
@@ -278,7 +315,7 @@ func (c *yamlConverter) scalarEnd(style Style, value string, p int) int {
 // matching the last non-blank character of value. On a mismatch (which a
 // well-formed plain or block scalar does not produce) it stops there.
 func matchEnd(t []byte, p int, value string) int {
-	v := []byte(value)
+	v := value
 	end := p
 	for i := 0; i < len(v); {
 		if n := spaceLen(v, i); n > 0 {
@@ -311,10 +348,20 @@ func (c *yamlConverter) mapping(out *Node, n *yaml.Node, p int) int {
 	size := 0
 	end := p
 	var merged []bool // allocated at the first merge key only
-	out.Pairs = make([]Pair, 0, len(n.Content)/2)
+	out.Pairs = c.pairs(len(n.Content) / 2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
-		key, ks := c.convert(kn)
+		var key *Node
+		var ks int
+		var plain Node
+		if start, ok := c.plainKey(kn); ok {
+			// The usual key, a scalar without anchor or tag: only its text
+			// and span are kept, so it needs no node of the tree.
+			key, ks = &plain, 1
+			c.scalar(key, kn, start)
+		} else {
+			key, ks = c.convert(kn)
+		}
 		val, vs := c.convert(vn)
 		size += ks + vs
 		end = max(end, key.Span.End, val.Span.End)
@@ -349,6 +396,16 @@ func (c *yamlConverter) mapping(out *Node, n *yaml.Node, p int) int {
 	return size
 }
 
+// plainKey reports whether convert would read n as a bare scalar (no
+// anchor, which an alias may refer to, and no tag), and where it starts.
+func (c *yamlConverter) plainKey(n *yaml.Node) (int, bool) {
+	if n.Kind != yaml.ScalarNode || n.Anchor != "" || n.Style&yaml.TaggedStyle != 0 {
+		return 0, false
+	}
+	start := c.lines.offset(n.Line, n.Column)
+	return start, !(start < len(c.text) && c.text[start] == '!' && n.Value != "")
+}
+
 func (c *yamlConverter) sequence(out *Node, n *yaml.Node, p int) int {
 	out.Kind = Sequence
 	if n.Style&yaml.FlowStyle != 0 {
@@ -356,7 +413,7 @@ func (c *yamlConverter) sequence(out *Node, n *yaml.Node, p int) int {
 	}
 	size := 0
 	end := p
-	out.Items = make([]*Node, 0, len(n.Content))
+	out.Items = c.items(len(n.Content))
 	for _, it := range n.Content {
 		item, s := c.convert(it)
 		size += s

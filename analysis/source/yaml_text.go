@@ -98,7 +98,7 @@ func (l *yamlLines) offset(line, col int) int {
 }
 
 // breakLen is the length of the YAML line break at i, or 0.
-func breakLen(t []byte, i int) int {
+func breakLen[T string | []byte](t T, i int) int {
 	switch t[i] {
 	case '\n':
 		return 1
@@ -120,7 +120,7 @@ func breakLen(t []byte, i int) int {
 }
 
 // spaceLen is the length of the blank or line break at i, or 0.
-func spaceLen(t []byte, i int) int {
+func spaceLen[T string | []byte](t T, i int) int {
 	if t[i] == ' ' || t[i] == '\t' {
 		return 1
 	}

@@ -42,7 +42,7 @@ func (h *holeText) render(v value.Str) string {
 		default:
 			b.WriteRune(rune(phBase + len(h.holes)))
 			h.holes = append(h.holes, p)
-			h.name = append(h.name, holeToken(p).cls == csName)
+			h.name = append(h.name, holeToken(&p).cls == csName)
 		}
 	}
 	return b.String()

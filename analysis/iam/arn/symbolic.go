@@ -54,13 +54,26 @@ const (
 )
 
 type token struct {
-	kind tkind
+	// src is the hole's part of the value (nil for none or an unknown
+	// hole): two holes are the same value when sameID says so.
+	src  *value.Part
 	r    rune
+	kind tkind
 	cls  cset
-	min  int
-	id   string // identity of the value, "" if the hole has none
-	ref  bool   // the hole is a ResourceRef
-	wild bool   // pattern hole whose text may hold wildcards
+	min  uint8
+	ref  bool // the hole is a ResourceRef
+	wild bool // pattern hole whose text may hold wildcards
+}
+
+// sameID reports whether two holes stand for the same value: the same
+// pseudo parameter, resource Ref, parameter, import or resource attribute.
+// Holes without identity (unknown ones) equal nothing.
+func sameID(a, b token) bool {
+	x, y := a.src, b.src
+	if x == nil || y == nil {
+		return false
+	}
+	return x.Kind == y.Kind && x.Ref == y.Ref && (x.Kind != value.ResourceAttr || x.Attr == y.Attr)
 }
 
 // nameRefTypes are resource types whose Ref is a plain name or id,
@@ -89,28 +102,24 @@ var nameRefTypes = map[string]bool{
 }
 
 // holeToken describes a hole; partition holes are expanded by the caller.
-func holeToken(p value.Part) token {
-	t := token{kind: tHole, cls: csAny}
+// The token points at p, which must outlive it.
+func holeToken(p *value.Part) token {
+	t := token{kind: tHole, cls: csAny, src: p}
 	switch p.Kind {
 	case value.Pseudo:
-		t.id = "pseudo:" + p.Ref
 		switch p.Ref {
 		case "AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::URLSuffix":
 			t.cls, t.min = csName, 1
 		}
 	case value.ResourceRef:
-		t.id, t.ref, t.min = "ref:"+p.Ref, true, 1
+		t.ref, t.min = true, 1
 		if nameRefTypes[p.Type] {
 			t.cls = csName
 		}
-	case value.Parameter:
-		t.id, t.wild = "param:"+p.Ref, true
-	case value.Import:
-		t.id, t.wild = "import:"+p.Ref, true
-	case value.ResourceAttr:
-		t.id, t.wild = "attr:"+p.Ref+"."+p.Attr, true
-	default: // Unknown: no identity, two unknowns are unrelated
+	case value.Parameter, value.Import, value.ResourceAttr:
 		t.wild = true
+	default: // Unknown: no identity, two unknowns are unrelated
+		t.src, t.wild = nil, true
 	}
 	return t
 }
@@ -133,18 +142,14 @@ func appendChars(toks []token, s string, pattern bool) []token {
 	return toks
 }
 
-// tokens turns a value into steps; in a pattern, * and ? are wildcards.
-func tokens(v value.Str, pattern bool) []token {
-	n := 0
-	for _, p := range v.Parts {
-		n += len(p.Lit) + 3
-	}
-	toks := make([]token, 0, n)
-	for _, p := range v.Parts {
-		switch {
+// tokens appends a value's steps to toks; in a pattern, * and ? are
+// wildcards. Hole tokens point into v.Parts.
+func tokens(toks []token, v value.Str, pattern bool) []token {
+	for i := range v.Parts {
+		switch p := &v.Parts[i]; {
 		case !p.Hole:
 			toks = appendChars(toks, p.Lit, pattern)
-		case isPartition(p):
+		case isPartition(*p):
 			toks = appendChars(toks, "aws", false)
 		default:
 			toks = append(toks, holeToken(p))
@@ -226,14 +231,16 @@ func parseFormat(format string) []token {
 // literal text, and holes) matches a resource's ARN (literal text and
 // holes; its '*' and '?' are plain characters).
 func Covers(pattern, resource value.Str) value.Tri {
-	p, r := tokens(pattern, true), tokens(resource, false)
+	m := getMatcher()
+	defer m.release()
+	p, r := m.tokens(pattern, resource)
 	if clash(p, r) {
 		return value.False
 	}
-	if certain(p, r, func(i int) bool { return i == len(p) }) {
+	if m.certain(p, r, func(i int) bool { return i == len(p) }) {
 		return value.True
 	}
-	if possible(p, r, nil) {
+	if m.possible(p, r, nil) {
 		return value.Maybe
 	}
 	return value.False
@@ -245,14 +252,16 @@ func Covers(pattern, resource value.Str) value.Tri {
 // "arn:aws:s3:::${B}/logs/" about all objects under logs/. Use it where a
 // grant must reach all keys (a function reading arbitrary keys).
 func CoversAll(pattern, prefix value.Str) value.Tri {
-	p, r := tokens(pattern, true), tokens(prefix, false)
+	m := getMatcher()
+	defer m.release()
+	p, r := m.tokens(pattern, prefix)
 	if clash(p, r) {
 		return value.False
 	}
-	if certain(p, r, func(i int) bool { return universalTail(p[i:], false) }) {
+	if m.certain(p, r, func(i int) bool { return universalTail(p[i:], false) }) {
 		return value.True
 	}
-	if possible(p, r, func(i int) bool { return universalTail(p[i:], true) }) {
+	if m.possible(p, r, func(i int) bool { return universalTail(p[i:], true) }) {
 		return value.Maybe
 	}
 	return value.False
@@ -263,15 +272,18 @@ func CoversAll(pattern, prefix value.Str) value.Tri {
 // statement grants nothing under prefix (say, s3:GetObject on the bucket
 // ARN instead of its objects).
 func CoversSome(pattern, prefix value.Str) value.Tri {
-	p, r := tokens(pattern, true), tokens(prefix, false)
+	m := getMatcher()
+	defer m.release()
+	p, r := m.tokens(pattern, prefix)
 	if clash(p, r) {
 		return value.False
 	}
-	if certain(p, r, func(i int) bool { return producibleTail(p[i:]) }) {
+	if m.certain(p, r, func(i int) bool { return producibleTail(p[i:]) }) {
 		return value.True
 	}
 	key := token{kind: tHole, cls: csAny, min: 1}
-	if possible(p, append(r, key), nil) {
+	m.r = append(r, key)
+	if m.possible(p, m.r, nil) {
 		return value.Maybe
 	}
 	return value.False
@@ -287,11 +299,14 @@ func CoversSome(pattern, prefix value.Str) value.Tri {
 // "arn:aws:s3:::b/*" the bucket format (a bucket name has no '/'); "*"
 // and "arn:aws:s3:::*" match both.
 func CanMatchFormat(resource value.Str, format string) bool {
-	p, f := tokens(resource, true), formatTokens(format)
+	m := getMatcher()
+	defer m.release()
+	m.p = tokens(m.p, resource, true)
+	p, f := m.p, formatTokens(format)
 	if clash(p, f) {
 		return false
 	}
-	return possible(p, f, nil)
+	return m.possible(p, f, nil)
 }
 
 // universalTail reports whether the rest of a pattern matches every
@@ -330,20 +345,13 @@ func producibleTail(p []token) bool {
 // the holes contain: equal characters, '?' on a character, '*' taking
 // whole tokens (a hole included), or a hole against the same hole. accept
 // says which pattern positions may meet the end of the resource.
-func certain(p, r []token, accept func(i int) bool) bool {
+func (mt *matcher) certain(p, r []token, accept func(i int) bool) bool {
 	n, m := len(p), len(r)
-	seen := make([]bool, (n+1)*(m+1))
-	stack := []int{0}
-	seen[0] = true
-	push := func(i, j int) {
-		if k := i*(m+1) + j; !seen[k] {
-			seen[k] = true
-			stack = append(stack, k)
-		}
-	}
-	for len(stack) > 0 {
-		k := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	mt.reset((n + 1) * (m + 1))
+	push := func(i, j int) { mt.push(i*(m+1) + j) }
+	push(0, 0)
+	for len(mt.stack) > 0 {
+		k := mt.pop()
 		i, j := k/(m+1), k%(m+1)
 		if j == m && accept(i) {
 			return true
@@ -366,7 +374,7 @@ func certain(p, r []token, accept func(i int) bool) bool {
 		switch {
 		case pt.kind == tChar && rt.kind == tChar && pt.r == rt.r,
 			pt.kind == tQuest && rt.kind == tChar,
-			pt.kind == tHole && rt.kind == tHole && pt.id != "" && pt.id == rt.id:
+			pt.kind == tHole && rt.kind == tHole && sameID(pt, rt):
 			push(i+1, j+1)
 		}
 	}
@@ -397,21 +405,14 @@ func overlap(a, b step) bool {
 // that may hold wildcards acts as '*'. With accept nil the pattern must
 // end with the resource; otherwise accept says which pattern positions
 // may meet the resource's end.
-func possible(p, r []token, accept func(i int) bool) bool {
+func (mt *matcher) possible(p, r []token, accept func(i int) bool) bool {
 	n, m := len(p), len(r)
 	w := 2*m + 1
-	seen := make([]bool, (2*n+1)*w)
-	var stack []int
-	push := func(a, b int) {
-		if k := a*w + b; !seen[k] {
-			seen[k] = true
-			stack = append(stack, k)
-		}
-	}
+	mt.reset((2*n + 1) * w)
+	push := func(a, b int) { mt.push(a*w + b) }
 	push(0, 0)
-	for len(stack) > 0 {
-		k := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	for len(mt.stack) > 0 {
+		k := mt.pop()
 		a, b := k/w, k%w
 		if b == 2*m {
 			if accept == nil && a == 2*n || accept != nil && a%2 == 0 && accept(a/2) {
@@ -419,15 +420,15 @@ func possible(p, r []token, accept func(i int) bool) bool {
 			}
 		}
 		// Moves that read nothing, on either side.
-		for _, a2 := range epsilon(p, a, true) {
+		if a2, ok := epsilon(p, a, true); ok {
 			push(a2, b)
 		}
-		for _, b2 := range epsilon(r, b, false) {
+		if b2, ok := epsilon(r, b, false); ok {
 			push(a, b2)
 		}
 		// A hole against the same hole: the whole value, at once.
 		if a%2 == 0 && b%2 == 0 && a < 2*n && b < 2*m && p[a/2].kind == tHole &&
-			r[b/2].kind == tHole && p[a/2].id != "" && p[a/2].id == r[b/2].id {
+			r[b/2].kind == tHole && sameID(p[a/2], r[b/2]) {
 			push(a+2, b+2)
 		}
 		// Moves that read one character on both sides.
@@ -441,7 +442,7 @@ func possible(p, r []token, accept func(i int) bool) bool {
 		}
 		// Two different template resources never share a name.
 		if pt, rt := p[a/2], r[b/2]; pt.kind == tHole && !pt.wild && pt.ref &&
-			rt.kind == tHole && rt.ref && pt.id != rt.id {
+			rt.kind == tHole && rt.ref && !sameID(pt, rt) {
 			continue
 		}
 		push(pnext, rnext)
@@ -449,21 +450,22 @@ func possible(p, r []token, accept func(i int) bool) bool {
 	return false
 }
 
-// epsilon lists the states reached from state s without reading.
-func epsilon(toks []token, s int, pattern bool) []int {
+// epsilon gives the state reached from state s without reading, if any
+// (there is at most one).
+func epsilon(toks []token, s int, pattern bool) (int, bool) {
 	i := s / 2
 	if i >= len(toks) {
-		return nil
+		return 0, false
 	}
 	t := toks[i]
 	if s%2 == 1 { // inside a hole: it may end here
-		return []int{s + 1}
+		return s + 1, true
 	}
 	switch {
 	case t.kind == tStar, t.kind == tHole && (t.min == 0 || pattern && t.wild):
-		return []int{s + 2}
+		return s + 2, true
 	}
-	return nil
+	return 0, false
 }
 
 // read gives the character set that state s reads next and the state it

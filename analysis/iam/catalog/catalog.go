@@ -117,6 +117,14 @@ func ServiceResources(prefix string) []*ResourceType {
 // Lookup finds an action by its full name, case-insensitively:
 // "S3:getobject" finds s3:GetObject. Wildcards are not expanded (see Match).
 func Lookup(action string) (*Action, bool) {
+	r := lookupMemo.get(action, func(action string) lookupResult {
+		a, ok := lookup(action)
+		return lookupResult{a, ok}
+	})
+	return r.a, r.ok
+}
+
+func lookup(action string) (*Action, bool) {
 	svc, name, ok := strings.Cut(action, ":")
 	if !ok {
 		return nil, false
@@ -135,7 +143,19 @@ func Lookup(action string) (*Action, bool) {
 // Match returns the actions an IAM Action pattern matches: "s3:Get*",
 // "s3:*", "*", "s3:*Object?", case-insensitively, in service then name
 // order. A literal name matches itself only if it exists.
+//
+// The slice is shared between callers asking for the same pattern: do not
+// modify it (appending is safe, its capacity is its length).
 func Match(pattern string) []*Action {
+	return matchMemo.get(pattern, match)
+}
+
+func match(pattern string) []*Action {
+	out := matchAll(pattern)
+	return out[:len(out):len(out)]
+}
+
+func matchAll(pattern string) []*Action {
 	d := db()
 	svcPat, namePat, hasColon := strings.Cut(pattern, ":")
 	var out []*Action
@@ -239,6 +259,9 @@ func keyMatches(def, key string) bool {
 
 func findService(prefix string) *service {
 	d := db()
+	if s := d.byName[prefix]; s != nil {
+		return s
+	}
 	i, found := slices.BinarySearchFunc(d.services, prefix, func(s service, p string) int { return compareFold(s.name, p) })
 	if !found {
 		return nil

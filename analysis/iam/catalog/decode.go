@@ -35,6 +35,9 @@ type database struct {
 	services []service // sorted by name
 	names    []string  // service prefixes, same order
 	nActions int
+	// byName finds a service by its prefix as the data spells it, the
+	// common case, without a case-folding binary search.
+	byName map[string]*service
 }
 
 var (
@@ -50,6 +53,10 @@ func db() *database {
 		d, err := decode(blob)
 		if err != nil {
 			panic("catalog: embedded data is corrupt: " + err.Error())
+		}
+		d.byName = make(map[string]*service, len(d.services))
+		for i := range d.services {
+			d.byName[d.services[i].name] = &d.services[i]
 		}
 		dbVal = d
 	})
