@@ -58,6 +58,9 @@ type Bucket struct {
 	altARN, altObjects value.Str
 	hasAlt             bool
 	namedBy            map[string]bool // functions whose statements name this bucket
+	// pos is the bucket's index in Report.Buckets, or in Report.External
+	// for an external one: candidates come out in that order.
+	pos int
 }
 
 // BPA is a bucket's Block Public Access configuration, each setting

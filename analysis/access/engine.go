@@ -2,6 +2,7 @@ package access
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamlens/iamlens/analysis/cfn"
@@ -43,6 +44,7 @@ func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *en
 		switch res.Type {
 		case "AWS::S3::Bucket":
 			b := readBucket(t, res)
+			b.pos = len(e.r.Buckets)
 			e.r.Buckets = append(e.r.Buckets, b)
 			e.r.bucket[b.ID] = b
 			if s, ok := b.Name.Literal(); ok {
@@ -221,18 +223,27 @@ func (e *engine) candidates(fa *FunctionAccess, ident []*compiled) []*Bucket {
 			seen[b] = true
 		}
 	}
-	var out []*Bucket
-	for _, b := range e.r.Buckets {
-		if seen[b] || general {
+	// Template buckets in template order, then the external ones: sort
+	// the few seen rather than scan every bucket of the template for
+	// every function.
+	var out, ext []*Bucket
+	if general {
+		out = slices.Clone(e.r.Buckets)
+	}
+	for b := range seen {
+		switch {
+		case b.External:
+			ext = append(ext, b)
+		case !general:
 			out = append(out, b)
 		}
 	}
-	for _, b := range e.r.External {
-		if seen[b] {
-			out = append(out, b)
-		}
+	byPos := func(a, b *Bucket) int { return a.pos - b.pos }
+	if !general {
+		slices.SortFunc(out, byPos)
 	}
-	return out
+	slices.SortFunc(ext, byPos)
+	return append(out, ext...)
 }
 
 func isStar(p iam.Principal) bool {
@@ -254,6 +265,7 @@ func (e *engine) external(name string, pattern value.Str) *Bucket {
 	if _, lit := bp.Literal(); !lit {
 		b.key = "ext:" + name
 	}
+	b.pos = len(e.r.External)
 	e.r.External = append(e.r.External, b)
 	e.r.bucket[name] = b
 	return b

@@ -6,9 +6,7 @@ import (
 
 	"github.com/iamlens/iamlens/analysis"
 	"github.com/iamlens/iamlens/analysis/hover"
-	"github.com/iamlens/iamlens/analysis/iam"
 	"github.com/iamlens/iamlens/analysis/source"
-	"github.com/iamlens/iamlens/analysis/value"
 )
 
 const template = `AWSTemplateFormatVersion: '2010-09-09'
@@ -122,39 +120,6 @@ func TestPlainTextHasNoMarkup(t *testing.T) {
 	text := hoverAt(t, template, "Sid: Anyone", 1, hover.PlainText)
 	if strings.Contains(text, "`") || strings.Contains(text, "**") {
 		t.Errorf("plain text hover has markup:\n%s", text)
-	}
-}
-
-func TestIsPublic(t *testing.T) {
-	lit := func(s string) iam.Element { return iam.Element{Value: value.Lit(s)} }
-	param := iam.Element{Value: value.HoleOf(value.Part{Kind: value.Parameter, Ref: "P"})}
-	cases := []struct {
-		name string
-		st   iam.Statement
-		want value.Tri
-	}{
-		{"star", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}}}, value.True},
-		{"account", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "AWS", Element: lit("arn:aws:iam::111122223333:root")}}}, value.False},
-		{"federated", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "Federated", Element: lit("graph.facebook.com")}}}, value.True},
-		{"deny", iam.Statement{Effect: "Deny", Principals: []iam.Principal{{Type: "*", Element: lit("*")}}}, value.False},
-		{"vpc wildcard", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}},
-			Conditions: []iam.Condition{{Operator: "StringLike", Key: "aws:SourceVpc", Values: []iam.Element{lit("vpc-*")}}}}, value.True},
-		{"vpc fixed", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}},
-			Conditions: []iam.Condition{{Operator: "StringEquals", Key: "aws:SourceVpc", Values: []iam.Element{lit("vpc-1")}}}}, value.False},
-		{"negated", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}},
-			Conditions: []iam.Condition{{Operator: "StringNotEquals", Key: "aws:SourceVpce", Values: []iam.Element{lit("vpce-1")}}}}, value.True},
-		{"wide ip", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}},
-			Conditions: []iam.Condition{{Operator: "IpAddress", Key: "aws:SourceIp", Values: []iam.Element{lit("0.0.0.0/1")}}}}, value.True},
-		{"narrow ip", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}},
-			Conditions: []iam.Condition{{Operator: "IpAddress", Key: "aws:SourceIp", Values: []iam.Element{lit("203.0.113.0/24")}}}}, value.False},
-		{"userid pattern", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "*", Element: lit("*")}},
-			Conditions: []iam.Condition{{Operator: "StringLike", Key: "aws:userid", Values: []iam.Element{lit("AROAEXAMPLE:*")}}}}, value.True},
-		{"parameter principal", iam.Statement{Effect: "Allow", Principals: []iam.Principal{{Type: "AWS", Element: param}}}, value.Maybe},
-	}
-	for _, c := range cases {
-		if got := hover.IsPublic(&c.st); got.Is != c.want {
-			t.Errorf("%s: IsPublic = %v (%s), want %v", c.name, got.Is, got.Reason, c.want)
-		}
 	}
 }
 

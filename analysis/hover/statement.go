@@ -174,9 +174,9 @@ func bucketPolicyBPA(w *Writer, m *model.Model, st *iam.Statement) {
 		w.Para("Block Public Access does not affect Deny statements.")
 		return
 	}
-	pub := IsPublic(st)
+	pub := iam.StatementPublic(st)
 	bucket, flags, known := policyBucket(m, st.Policy)
-	switch pub.Is {
+	switch pub.Public {
 	case value.False:
 		w.Para(fmt.Sprintf("Not public by S3's definition (%s): Block Public Access leaves it alone.", pub.Reason))
 		return
