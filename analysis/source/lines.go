@@ -14,8 +14,9 @@ type Position struct{ Line, Character int }
 // the one bridge between the analysis (which speaks bytes) and its users
 // (LSP speaks UTF-16, the CLI and SARIF speak 1-based lines and columns).
 //
-// Only '\n' ends a line; a '\r' just before it belongs to the line ending,
-// so columns never point between '\r' and '\n'.
+// Lines end at "\n", "\r\n" or a lone "\r", as LSP counts them; a '\r'
+// just before '\n' belongs to the line ending, so columns never point
+// between '\r' and '\n'.
 type LineIndex struct {
 	text []byte
 	// starts holds the byte offset where each line begins; starts[0] == 0.
@@ -30,8 +31,9 @@ type LineIndex struct {
 func NewLineIndex(text []byte) *LineIndex {
 	li := &LineIndex{text: text, starts: make([]int, 1, 1+len(text)/32)}
 	start := 0
+	cr := bytes.IndexByte(text, '\r') >= 0
 	for {
-		nl := indexNewline(text, start)
+		nl := indexNewline(text, start, cr)
 		end := nl
 		if nl < 0 {
 			end = len(text)
@@ -54,12 +56,24 @@ func NewLineIndex(text []byte) *LineIndex {
 	return li
 }
 
-// indexNewline finds the next '\n' at or after from, or -1.
-func indexNewline(text []byte, from int) int {
-	if i := bytes.IndexByte(text[from:], '\n'); i >= 0 {
-		return from + i
+// indexNewline finds the byte that ends the line holding from: the next
+// '\n', or a lone '\r' when the text has carriage returns; -1 at the end.
+func indexNewline(text []byte, from int, cr bool) int {
+	if !cr {
+		if i := bytes.IndexByte(text[from:], '\n'); i >= 0 {
+			return from + i
+		}
+		return -1
 	}
-	return -1
+	i := bytes.IndexAny(text[from:], "\r\n")
+	if i < 0 {
+		return -1
+	}
+	i += from
+	if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+		return i + 1
+	}
+	return i
 }
 
 // isASCII checks eight bytes at a time: most templates are pure ASCII and

@@ -22,7 +22,7 @@ func TestLineIndexPosition(t *testing.T) {
 		{"crlf before cr", "ab\r\ncd", 2, Position{0, 2}},
 		{"crlf between cr and lf", "ab\r\ncd", 3, Position{0, 2}},
 		{"crlf next line", "ab\r\ncd", 5, Position{1, 1}},
-		{"lone cr is not a line break", "a\rb", 2, Position{0, 2}},
+		{"lone cr is a line break, as in LSP", "a\rb", 2, Position{1, 0}},
 		{"cjk is one unit each", "日本語x", 9, Position{0, 3}},
 		{"emoji is a surrogate pair", "a😀b", 5, Position{0, 3}},
 		{"inside emoji counts from its start", "a😀b", 3, Position{0, 1}},
@@ -112,5 +112,36 @@ func checkRoundTrip(t *testing.T, text []byte) {
 		}
 		_, size := utf8.DecodeRune(text[o:])
 		o += size
+	}
+}
+
+// TestLoneCarriageReturn: LSP clients end a line at a lone '\r' too.
+func TestLoneCarriageReturn(t *testing.T) {
+	text := []byte("a\rbc\r\nd\n\re")
+	li := NewLineIndex(text)
+	cases := []struct {
+		off  int
+		want Position
+	}{
+		{0, Position{0, 0}},
+		{2, Position{1, 0}},
+		{4, Position{1, 2}},
+		{5, Position{1, 2}},
+		{6, Position{2, 0}},
+		{8, Position{3, 0}},
+		{9, Position{4, 0}},
+	}
+	for _, c := range cases {
+		if got := li.Position(c.off); got != c.want {
+			t.Errorf("Position(%d) = %v, want %v", c.off, got, c.want)
+		}
+		if c.off != 5 {
+			if got := li.Offset(c.want); got != c.off {
+				t.Errorf("Offset(%v) = %d, want %d", c.want, got, c.off)
+			}
+		}
+	}
+	if li.Lines() != 5 {
+		t.Errorf("Lines() = %d, want 5", li.Lines())
 	}
 }

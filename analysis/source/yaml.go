@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -137,7 +138,7 @@ func (c *yamlConverter) convert(n *yaml.Node) (*Node, int) {
 	}
 	content, tagSpan := start, Span{start, start}
 	tagged := n.Style&yaml.TaggedStyle != 0
-	if n.Anchor != "" || tagged || (start < len(c.text) && c.text[start] == '!' && !(n.Kind == yaml.ScalarNode && n.Value == "")) {
+	if n.Anchor != "" || tagged || (start < len(c.text) && c.text[start] == '!' && !(n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0)) {
 		var propsEnd int
 		content, tagSpan, propsEnd = c.skipProperties(start, n.Tag)
 		if n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
@@ -203,7 +204,11 @@ func (c *yamlConverter) skipProperties(p int, tagName string) (content int, tag 
 	t := c.text
 	tag = Span{p, p}
 	propsEnd = p
+	tagSeen := false
 	for p < len(t) && (t[p] == '&' || t[p] == '!') {
+		if t[p] == '!' && tagSeen {
+			break // a node has one tag: a second '!' is content
+		}
 		s := p
 		switch {
 		case t[p] == '!' && tagName != "" && bytes.HasPrefix(t[p:], []byte(tagName)):
@@ -213,16 +218,26 @@ func (c *yamlConverter) skipProperties(p int, tagName string) (content int, tag 
 				p += i + 1
 			}
 		}
-		for p < len(t) && spaceLen(t, p) == 0 && !isFlowIndicator(t[p]) {
-			p++
+		if t[s] == '&' {
+			// yaml.v3 reads anchor names of letters, digits, '_' and '-'.
+			for p++; p < len(t) && isAnchorChar(t[p]); p++ {
+			}
+		} else {
+			for p < len(t) && spaceLen(t, p) == 0 && !isFlowIndicator(t[p]) {
+				p++
+			}
 		}
 		if t[s] == '!' {
-			tag = Span{s, p}
+			tag, tagSeen = Span{s, p}, true
 		}
 		propsEnd = p
 		p = c.skipBlanks(p)
 	}
 	return p, tag, propsEnd
+}
+
+func isAnchorChar(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b == '-'
 }
 
 // skipBlanks skips blanks, line breaks and comments.
@@ -306,6 +321,11 @@ func (c *yamlConverter) scalarEnd(style Style, value string, p int) int {
 			body++
 		}
 		return max(header, matchEnd(t, body, value))
+	}
+	// The usual plain scalar is written as its value, which ends with a
+	// non-blank ASCII character: then matchEnd would walk to its end.
+	if n := len(value); n > 0 && p+n <= len(t) && value[n-1] > ' ' && value[n-1] < utf8.RuneSelf && string(t[p:p+n]) == value {
+		return p + n
 	}
 	return max(p, matchEnd(t, p, value))
 }
