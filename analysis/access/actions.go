@@ -94,8 +94,15 @@ func fullSet(n int) actionSet {
 type patternCache map[string]actionSet
 
 func (pc patternCache) match(u *universe, pattern string) actionSet {
+	// Patterns are remembered as written too, so the usual repeat of a
+	// spelling costs no lower-casing. Every key k maps to the match of
+	// lower(k), so the two kinds of key never disagree.
+	if s, ok := pc[pattern]; ok {
+		return s
+	}
 	key := strings.ToLower(pattern)
 	if s, ok := pc[key]; ok {
+		pc[pattern] = s
 		return s
 	}
 	var s actionSet
@@ -112,6 +119,7 @@ func (pc patternCache) match(u *universe, pattern string) actionSet {
 		}
 	}
 	pc[key] = s
+	pc[pattern] = s
 	return s
 }
 

@@ -236,17 +236,45 @@ func s3Parts(v value.Str) (bucket, key value.Str, hasKey, ok bool) {
 func splitSlash(parts []value.Part) (bucket, key value.Str, hasKey bool) {
 	for i, p := range parts {
 		if p.Hole {
-			bucket = value.Concat(bucket, value.Str{Parts: []value.Part{p}})
 			continue
 		}
 		if j := strings.IndexByte(p.Lit, '/'); j >= 0 {
-			bucket = value.Concat(bucket, value.Lit(p.Lit[:j]))
-			key = value.Concat(value.Lit(p.Lit[j+1:]), value.Str{Parts: append([]value.Part(nil), parts[i+1:]...)})
-			return bucket, key, true
+			b := joinParts(make([]value.Part, 0, i+1), parts[:i]...)
+			b = joinParts(b, value.Part{Lit: p.Lit[:j]})
+			k := joinParts(make([]value.Part, 0, len(parts)-i), value.Part{Lit: p.Lit[j+1:]})
+			k = joinParts(k, parts[i+1:]...)
+			return strOf(b), strOf(k), true
 		}
-		bucket = value.Concat(bucket, value.Lit(p.Lit))
 	}
-	return bucket, value.Str{}, false
+	return strOf(joinParts(make([]value.Part, 0, len(parts)), parts...)), value.Str{}, false
+}
+
+// joinParts appends parts the way value.Concat joins values (empty
+// literals dropped, adjacent literals merged), into a slice allocated once
+// instead of growing one Concat at a time.
+func joinParts(out []value.Part, parts ...value.Part) []value.Part {
+	for _, p := range parts {
+		if !p.Hole {
+			if p.Lit == "" {
+				continue
+			}
+			if n := len(out); n > 0 && !out[n-1].Hole {
+				out[n-1].Lit += p.Lit
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// strOf is the value of joined parts; no parts is the empty value, as
+// value.Concat gives it.
+func strOf(parts []value.Part) value.Str {
+	if len(parts) == 0 {
+		return value.Str{}
+	}
+	return value.Str{Parts: parts}
 }
 
 // bucketTarget says which bucket a pattern's bucket part names: a template

@@ -25,6 +25,8 @@ type groups struct {
 	identity, bucket, boundary, endpoint []side
 }
 
+// decide decides every action of one function × bucket. The decisions
+// live in a buffer the next call reuses: call keep to retain them.
 func (e *engine) decide(fa *FunctionAccess, b *Bucket, ident []*compiled, fixed map[string]iam.KeyValue) *BucketAccess {
 	ctx := bucketContext(fixed, b)
 	base := ctx(nil)
@@ -51,15 +53,9 @@ func (e *engine) decide(fa *FunctionAccess, b *Bucket, ident []*compiled, fixed 
 			g.identity = append(g.identity, s)
 		}
 	}
-	for _, p := range b.Policies {
-		for _, st := range p.Statements {
-			c := e.compile(st, iam.Bucket)
-			if c.maybe.empty() {
-				continue
-			}
-			if s, ok := mk(c, principalMatch(st, fa.Role, c.allow)); ok {
-				g.bucket = append(g.bucket, s)
-			}
+	for _, c := range e.bucketStatements(b) {
+		if s, ok := mk(c, principalMatch(c.st, fa.Role, c.allow)); ok {
+			g.bucket = append(g.bucket, s)
 		}
 	}
 	role := fa.Role
@@ -82,8 +78,8 @@ func (e *engine) decide(fa *FunctionAccess, b *Bucket, ident []*compiled, fixed 
 	}
 	ba := &BucketAccess{Bucket: b}
 	live := g.granted(len(e.uni.actions), len(fa.Role.Unknown) > 0 || b.External)
-	// Decisions collect in a buffer reused across buckets, then get a
-	// slice of their exact size: growing each list would copy them again.
+	// Decisions collect in a buffer reused across buckets: most
+	// candidates are dropped, and function copies out those it keeps.
 	ds := e.decisions[:0]
 	for w, bits := range live {
 		for ; bits != 0; bits &= bits - 1 {
@@ -95,11 +91,37 @@ func (e *engine) decide(fa *FunctionAccess, b *Bucket, ident []*compiled, fixed 
 		}
 	}
 	if len(ds) > 0 {
-		ba.Decisions = slices.Clone(ds)
+		ba.Decisions = ds
 	}
-	clear(ds) // drop references held by the buffer
 	e.decisions = ds
 	return ba
+}
+
+// bucketStatements are the compiled statements of a bucket's policies
+// that may match some S3 action, in order; listed once per bucket, not
+// once per function that may reach it.
+func (e *engine) bucketStatements(b *Bucket) []*compiled {
+	if cs, ok := e.policyStmts[b]; ok {
+		return cs
+	}
+	var cs []*compiled
+	for _, p := range b.Policies {
+		for _, st := range p.Statements {
+			if c := e.compile(st, iam.Bucket); !c.maybe.empty() {
+				cs = append(cs, c)
+			}
+		}
+	}
+	e.policyStmts[b] = cs
+	return cs
+}
+
+// keep gives ba its own copy of the decisions decide left in the shared
+// buffer.
+func (e *engine) keep(ba *BucketAccess) {
+	if len(ba.Decisions) > 0 {
+		ba.Decisions = slices.Clone(ba.Decisions)
+	}
 }
 
 // granted is the set of actions worth deciding, in universe order. An
@@ -312,20 +334,24 @@ func (e *engine) path(fa *FunctionAccess) network.PathKind {
 	return network.Unknown
 }
 
+// sdkContext is what every function's requests carry, whatever its role
+// and network; shared, read-only.
+var sdkContext = map[string]iam.KeyValue{
+	// AWS SDKs call S3 over HTTPS.
+	"aws:securetransport": {State: iam.KeyPresent, Values: []value.Str{value.Lit("true")}},
+	"aws:principaltype":   {State: iam.KeyPresent, Values: []value.Str{value.Lit("AssumedRole")}},
+	"aws:viaawsservice":   {State: iam.KeyPresent, Values: []value.Str{value.Lit("false")}},
+	"aws:username":        {State: iam.KeyAbsent},
+	"aws:userid":          {State: iam.KeyPresent},
+	"aws:requestedregion": {State: iam.KeyPresent},
+	"aws:currenttime":     {State: iam.KeyPresent},
+	"aws:epochtime":       {State: iam.KeyPresent},
+}
+
 // requestContext says what the function's requests carry, whatever the
-// bucket and action.
+// bucket and action, beyond sdkContext.
 func (e *engine) requestContext(fa *FunctionAccess) map[string]iam.KeyValue {
-	fixed := map[string]iam.KeyValue{
-		// AWS SDKs call S3 over HTTPS.
-		"aws:securetransport": {State: iam.KeyPresent, Values: []value.Str{value.Lit("true")}},
-		"aws:principaltype":   {State: iam.KeyPresent, Values: []value.Str{value.Lit("AssumedRole")}},
-		"aws:viaawsservice":   {State: iam.KeyPresent, Values: []value.Str{value.Lit("false")}},
-		"aws:username":        {State: iam.KeyAbsent},
-		"aws:userid":          {State: iam.KeyPresent},
-		"aws:requestedregion": {State: iam.KeyPresent},
-		"aws:currenttime":     {State: iam.KeyPresent},
-		"aws:epochtime":       {State: iam.KeyPresent},
-	}
+	fixed := make(map[string]iam.KeyValue, 6)
 	role := fa.Role
 	if !role.External {
 		acct := value.HoleOf(value.Part{Kind: value.Pseudo, Ref: "AWS::AccountId"})
@@ -383,6 +409,9 @@ func bucketContext(fixed map[string]iam.KeyValue, b *Bucket) func(*s3Action) iam
 				return stackAccount
 			}
 			if kv, ok := fixed[key]; ok {
+				return kv
+			}
+			if kv, ok := sdkContext[key]; ok {
 				return kv
 			}
 			return iam.KeyValue{State: iam.KeyUnknown}

@@ -24,17 +24,18 @@ type engine struct {
 	roles    *roleIndex
 	r        *Report
 
-	endpointPolicies map[string]*iam.Policy // endpoint id -> policy
-	restrictiveEPs   bool                   // some endpoint of the template has a policy
-	byName           map[string]*Bucket     // template buckets by literal name
-	byAlt            map[string]*Bucket     // template buckets by BucketName expression (strKey)
-	grantsTo         map[string][]*Bucket   // role id -> buckets whose policy allows that role by name
-	decisions        []Decision             // scratch buffer of decide
+	endpointPolicies map[string]*iam.Policy  // endpoint id -> policy
+	restrictiveEPs   bool                    // some endpoint of the template has a policy
+	byName           map[string]*Bucket      // template buckets by literal name
+	byAlt            map[string]*Bucket      // template buckets by BucketName expression (strKey)
+	grantsTo         map[string][]*Bucket    // role id -> buckets whose policy allows that role by name
+	decisions        []Decision              // scratch buffer of decide
+	policyStmts      map[*Bucket][]*compiled // see bucketStatements
 }
 
 func newEngine(t *cfn.Template, policies []*iam.Policy, net *network.Report) *engine {
 	e := &engine{t: t, net: net, uni: s3Universe(), patterns: patternCache{},
-		stmts: map[*iam.Statement]*compiled{}, covers: map[coverKey]coverVal{},
+		stmts: map[*iam.Statement]*compiled{}, covers: map[coverKey]coverVal{}, policyStmts: map[*Bucket][]*compiled{},
 		endpointPolicies: map[string]*iam.Policy{}, byName: map[string]*Bucket{}, byAlt: map[string]*Bucket{}}
 	e.r = &Report{t: t, byID: map[string]*FunctionAccess{}, bucket: map[string]*Bucket{},
 		served: map[*iam.Statement][]Use{}, KMSKeys: map[string]*KMSKey{}}
@@ -145,6 +146,7 @@ func (e *engine) function(fa *FunctionAccess) {
 		if !referenced && !b.External && !b.specific(fa) && !ba.hasCertain() {
 			continue
 		}
+		e.keep(ba)
 		e.kms(fa, ba)
 		fa.Buckets = append(fa.Buckets, ba)
 		e.index(fa, ba)

@@ -26,6 +26,10 @@ type compiled struct {
 	// res describes each Resource element once, so matching it against
 	// many buckets skips the ones it cannot name.
 	res []elemInfo
+	// The last match computed: a bucket policy's statements meet their
+	// bucket again for every function that may reach it.
+	lastB  *Bucket
+	lastRM resMatch
 }
 
 // elemInfo is a Resource element read once.
@@ -84,7 +88,8 @@ func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
 	c := &compiled{st: st, kind: kind, allow: st.Allow()}
 	c.sure, c.maybe = actionMatch(e.uni, e.patterns, st)
 	for _, cd := range st.Conditions {
-		if strings.HasPrefix(strings.ToLower(cd.Key), "s3:") {
+		// "s3:" in any case, without lower-casing every key.
+		if k := cd.Key; len(k) >= 3 && (k[0] == 's' || k[0] == 'S') && k[1] == '3' && k[2] == ':' {
 			c.s3Keys = true
 		}
 	}
@@ -258,6 +263,13 @@ func otherService(v value.Str) bool {
 
 // match computes a statement's Resource (or NotResource) against a bucket.
 func (e *engine) match(c *compiled, b *Bucket) resMatch {
+	if c.lastB != b {
+		c.lastB, c.lastRM = b, e.computeMatch(c, b)
+	}
+	return c.lastRM
+}
+
+func (e *engine) computeMatch(c *compiled, b *Bucket) resMatch {
 	st := c.st
 	if st.ResourceKey == nil {
 		// A resource policy may leave Resource out only by mistake; an

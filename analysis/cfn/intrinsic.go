@@ -233,8 +233,14 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 	} else {
 		return []value.Str{value.UnknownStr()}
 	}
+	segs := SplitSub(tmpl)
+	// Room for the usual single value: a variable is most often an ARN
+	// of four parts ("arn:", partition, ":s3:::", name).
 	results := []value.Str{{}}
-	for _, seg := range SplitSub(tmpl) {
+	if len(segs) > 0 {
+		results[0].Parts = make([]value.Part, 0, 4*len(segs))
+	}
+	for _, seg := range segs {
 		if !seg.Var && len(results) == 1 {
 			// One value so far, the common case: extend it in place. Every
 			// value in results is built here and shared with nobody.
@@ -259,6 +265,9 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 			continue
 		}
 		results = product(results, next)
+	}
+	for i := range results {
+		results[i] = joined(results[i].Parts)
 	}
 	return results
 }
@@ -290,6 +299,15 @@ func arnOf(ref value.Str, head ...value.Part) value.Str {
 	return value.Str{Parts: appendParts(appendParts(out, head...), ref.Parts...)}
 }
 
+// joined is the value of parts built by appendParts; no parts is the
+// empty value as value.Concat makes it (nil Parts).
+func joined(parts []value.Part) value.Str {
+	if len(parts) == 0 {
+		return value.Str{}
+	}
+	return value.Str{Parts: parts}
+}
+
 func lit(s string) value.Part { return value.Part{Lit: s} }
 
 func pseudoPart(name string) value.Part { return value.Part{Hole: true, Kind: value.Pseudo, Ref: name} }
@@ -304,12 +322,12 @@ type SubSegment struct {
 // SplitSub splits an Fn::Sub template into literal text and variables.
 func SplitSub(s string) []SubSegment {
 	var out []SubSegment
-	var lit strings.Builder
+	lit := subLit{s: s}
 	litStart := 0
 	flush := func() {
-		if lit.Len() > 0 {
-			out = append(out, SubSegment{Text: lit.String(), Offset: litStart})
-			lit.Reset()
+		if lit.len() > 0 {
+			out = append(out, SubSegment{Text: lit.text(), Offset: litStart})
+			lit = subLit{s: s}
 		}
 	}
 	for i := 0; i < len(s); {
@@ -320,10 +338,10 @@ func SplitSub(s string) []SubSegment {
 			}
 			inner := s[i+2 : i+end]
 			if strings.HasPrefix(inner, "!") {
-				if lit.Len() == 0 {
+				if lit.len() == 0 {
 					litStart = i
 				}
-				lit.WriteString("${" + inner[1:] + "}")
+				lit.add("${" + inner[1:] + "}")
 			} else {
 				flush()
 				out = append(out, SubSegment{Text: strings.TrimSpace(inner), Var: true, Offset: i + 2})
@@ -332,21 +350,69 @@ func SplitSub(s string) []SubSegment {
 			litStart = i
 			continue
 		}
-		if lit.Len() == 0 {
+		if lit.len() == 0 {
 			litStart = i
 		}
-		lit.WriteByte(s[i])
-		i++
+		// Plain text up to the next "${", in one step.
+		j := len(s)
+		if k := strings.Index(s[i+1:], "${"); k >= 0 {
+			j = i + 1 + k
+		}
+		lit.addRun(i, j)
+		i = j
 	}
 	// An unterminated "${" is kept as text, as CloudFormation would reject it anyway.
 	if i := strings.LastIndex(s, "${"); i >= 0 && !strings.Contains(s[i:], "}") {
-		if lit.Len() == 0 {
+		if lit.len() == 0 {
 			litStart = i
 		}
-		lit.WriteString(s[i:])
+		lit.add(s[i:])
 	}
 	flush()
 	return out
+}
+
+// subLit gathers the literal text of an Fn::Sub segment. Most literals are
+// one run of the template, which it returns without copying; only an
+// escape ("${!Literal}") makes it build the text.
+type subLit struct {
+	s        string
+	from, to int    // the text is s[from:to] while buf is nil
+	buf      []byte // the text, once it is not one run of s
+}
+
+func (l *subLit) len() int {
+	if l.buf != nil {
+		return len(l.buf)
+	}
+	return l.to - l.from
+}
+
+// addRun appends s[i:j].
+func (l *subLit) addRun(i, j int) {
+	switch {
+	case l.buf == nil && l.from == l.to:
+		l.from, l.to = i, j
+	case l.buf == nil && l.to == i:
+		l.to = j
+	default:
+		l.add(l.s[i:j])
+	}
+}
+
+// add appends text that is not where the run ends.
+func (l *subLit) add(text string) {
+	if l.buf == nil {
+		l.buf = append(make([]byte, 0, l.to-l.from+len(text)), l.s[l.from:l.to]...)
+	}
+	l.buf = append(l.buf, text...)
+}
+
+func (l *subLit) text() string {
+	if l.buf != nil {
+		return string(l.buf)
+	}
+	return l.s[l.from:l.to]
 }
 
 func product(a, b []value.Str) []value.Str {
@@ -360,7 +426,7 @@ func product(a, b []value.Str) []value.Str {
 	for _, x := range a {
 		for _, y := range b {
 			parts := make([]value.Part, 0, len(x.Parts)+len(y.Parts))
-			out = append(out, value.Str{Parts: appendParts(appendParts(parts, x.Parts...), y.Parts...)})
+			out = append(out, joined(appendParts(appendParts(parts, x.Parts...), y.Parts...)))
 		}
 	}
 	return out

@@ -147,11 +147,41 @@ func parsedDoc(key string, text []byte) *source.Node {
 // statements pointing at anchor (the ManagedPolicyArns item or Policies
 // entry that attaches it).
 func ManagedPolicy(mp *managedpolicies.Policy, owner string, anchor source.Span) *iam.Policy {
-	doc := parsedDoc("managed:"+mp.ARN, mp.Document)
-	p := iam.Parse(doc, iam.Identity, iam.LiteralEvaluator)
+	p := clonePolicy(managedProto(mp))
 	p.Owner, p.Name = owner, mp.Name
 	p.Synthetic, p.Origin, p.Anchor = true, "AWS managed policy "+mp.Name, anchor
 	return p
+}
+
+// managedProtos caches the parse of each managed policy, which does not
+// depend on who attaches it; templates attach the same few to every role.
+var managedProtos sync.Map // ARN -> *iam.Policy, never handed out
+
+func managedProto(mp *managedpolicies.Policy) *iam.Policy {
+	if p, ok := managedProtos.Load(mp.ARN); ok {
+		return p.(*iam.Policy)
+	}
+	p := iam.Parse(parsedDoc("managed:"+mp.ARN, mp.Document), iam.Identity, iam.LiteralEvaluator)
+	managedProtos.Store(mp.ARN, p)
+	return p
+}
+
+// clonePolicy copies a policy and its statements, so each attachment has
+// statements of its own (the reasoner tells them apart); the elements,
+// read-only, are shared.
+func clonePolicy(proto *iam.Policy) *iam.Policy {
+	p := *proto
+	if proto.Statements == nil {
+		return &p
+	}
+	sts := make([]iam.Statement, len(proto.Statements))
+	p.Statements = make([]*iam.Statement, len(proto.Statements))
+	for i, st := range proto.Statements {
+		sts[i] = *st
+		sts[i].Policy = &p
+		p.Statements[i] = &sts[i]
+	}
+	return &p
 }
 
 // ManagedPolicyByName is ManagedPolicy for a name ("AWSLambdaBasicExecutionRole").

@@ -36,9 +36,9 @@ func Parse(s string) (ARN, error) {
 		}
 		return ARN{}, fmt.Errorf("not an ARN: it does not start with %q", "arn:")
 	}
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 {
-		return ARN{}, fmt.Errorf("ARN has %d of the 6 colon-separated parts (arn:partition:service:region:account:resource)", len(parts))
+	parts, n := splitARN(s)
+	if n < 6 {
+		return ARN{}, fmt.Errorf("ARN has %d of the 6 colon-separated parts (arn:partition:service:region:account:resource)", n)
 	}
 	a := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
 	switch {
@@ -54,4 +54,19 @@ func Parse(s string) (ARN, error) {
 		return a, fmt.Errorf("ARN has an empty resource part")
 	}
 	return a, nil
+}
+
+// splitARN is strings.SplitN(s, ":", 6) without allocating: the first n
+// entries of parts are set. Rules split every ARN of a template.
+func splitARN(s string) (parts [6]string, n int) {
+	for n < 5 {
+		before, after, ok := strings.Cut(s, ":")
+		if !ok {
+			break
+		}
+		parts[n], s = before, after
+		n++
+	}
+	parts[n] = s
+	return parts, n + 1
 }

@@ -1,9 +1,6 @@
 package arn
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // MatchGlob reports whether s matches an IAM wildcard pattern, case-
 // sensitively: * matches any run of characters (including ':' and '/'),
@@ -83,9 +80,9 @@ func lowerASCII(c byte) byte {
 // A value or pattern without six parts matches nothing: this is where
 // ArnLike differs from StringLike (MatchGlob), whose * crosses colons.
 func ArnLike(pattern, arn string) bool {
-	pp := strings.SplitN(pattern, ":", 6)
-	ap := strings.SplitN(arn, ":", 6)
-	if len(pp) != 6 || len(ap) != 6 {
+	pp, np := splitARN(pattern)
+	ap, na := splitARN(arn)
+	if np != 6 || na != 6 {
 		return false
 	}
 	for i := range pp {

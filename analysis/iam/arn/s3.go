@@ -100,23 +100,23 @@ func ValidateS3(s string) []string { return ValidateS3Str(value.Lit(s)) }
 func ValidateS3Str(v value.Str) []string {
 	h := &holeText{}
 	s := h.render(v)
-	parts := strings.SplitN(s, ":", 6)
-	for _, p := range parts[:min(len(parts), 5)] {
+	parts, n := splitARN(s)
+	for _, p := range parts[:min(n, 5)] {
 		if h.hasAny(p) {
 			return nil
 		}
 	}
-	show := v.String()
 	a, err := Parse(s)
 	if err != nil {
-		return []string{fmt.Sprintf("%s: %v", show, err)}
+		return []string{fmt.Sprintf("%s: %v", v.String(), err)}
 	}
 	if a.Service != "s3" {
-		return []string{fmt.Sprintf("%s is not an S3 ARN (service %q)", show, a.Service)}
+		return []string{fmt.Sprintf("%s is not an S3 ARN (service %q)", v.String(), a.Service)}
 	}
 	var probs []string
 	add := func(format string, args ...any) {
-		probs = append(probs, show+": "+fmt.Sprintf(format, args...))
+		// Rendered only for a problem: most ARNs have none.
+		probs = append(probs, v.String()+": "+fmt.Sprintf(format, args...))
 	}
 	canBeEmpty := func(seg string) bool { return !h.hasName(seg) && MatchGlob(seg, "") }
 	regionEmpty, regionSet := canBeEmpty(a.Region), !canBeEmpty(a.Region)
