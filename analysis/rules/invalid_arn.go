@@ -60,29 +60,44 @@ func checkInvalidARNs(c *Context) {
 				if e.Node == nil {
 					continue
 				}
+				if fn, _ := e.Node.Intrinsic(); fn == "Fn::GetAtt" {
+					continue // an ARN CloudFormation makes is well formed
+				}
 				s, ok := placeholder(e.Value)
-				if !ok || !strings.HasPrefix(s, "arn:") {
+				if !ok || !strings.HasPrefix(s, "arn:") || c.validARN[s] {
 					continue
 				}
-				shown := display(c, e)
-				if _, err := arn.Parse(s); err != nil {
-					// A trailing * matches across colons, so "arn:aws:logs:*"
-					// is a valid (if broad) pattern.
-					if strings.HasSuffix(s, "*") {
-						continue
-					}
-					c.Report(e.Node.Span, fmt.Sprintf("%s is not a valid ARN (%v); it matches no resource.", shown, err))
+				if msg := arnProblem(s); msg != "" {
+					c.Report(e.Node.Span, fmt.Sprintf(msg, display(c, e)))
 					continue
 				}
-				if parts := strings.SplitN(s, ":", 4); len(parts) > 2 && parts[2] == "s3" {
-					if probs := arn.ValidateS3(s); len(probs) > 0 {
-						for i := range probs {
-							probs[i] = strings.TrimPrefix(probs[i], s+": ")
-						}
-						c.Report(e.Node.Span, fmt.Sprintf("%s is not a valid S3 ARN: %s. It matches no bucket or object, so the statement grants nothing for it.", shown, strings.Join(probs, "; ")))
-					}
-				}
+				c.rememberValidARN(s)
 			}
 		}
 	}
+}
+
+// arnProblem describes what is wrong with an ARN (placeholders standing in
+// for resource names), as a format with one %s for the ARN as written, or
+// "" when it is well formed.
+func arnProblem(s string) string {
+	if _, err := arn.Parse(s); err != nil {
+		// A trailing * matches across colons, so "arn:aws:logs:*" is a
+		// valid (if broad) pattern.
+		if strings.HasSuffix(s, "*") {
+			return ""
+		}
+		return "%s is not a valid ARN (" + strings.ReplaceAll(err.Error(), "%", "%%") + "); it matches no resource."
+	}
+	if parts := strings.SplitN(s, ":", 4); len(parts) < 3 || parts[2] != "s3" {
+		return ""
+	}
+	probs := arn.ValidateS3(s)
+	if len(probs) == 0 {
+		return ""
+	}
+	for i := range probs {
+		probs[i] = strings.ReplaceAll(strings.TrimPrefix(probs[i], s+": "), "%", "%%")
+	}
+	return "%s is not a valid S3 ARN: " + strings.Join(probs, "; ") + ". It matches no bucket or object, so the statement grants nothing for it."
 }

@@ -62,6 +62,16 @@ type Context struct {
 	// formats: templates repeat the same few shapes in every statement.
 	formatCache map[formatKey]bool
 	style       *edit.Style
+	// validARN remembers S3 ARNs (with placeholders for resource names)
+	// already checked and found well formed.
+	validARN map[string]bool
+}
+
+func (c *Context) rememberValidARN(s string) {
+	if c.validARN == nil {
+		c.validARN = map[string]bool{}
+	}
+	c.validARN[s] = true
 }
 
 type formatKey struct{ resource, format string }
