@@ -108,6 +108,10 @@ type FunctionPath struct {
 	// Reason explains an unknown path that does not come from one subnet
 	// (VpcConfig chosen by a condition).
 	Reason string
+	// CapacityProvider is the logical id of the SAM capacity provider a
+	// function on Lambda Managed Instances runs on: the provider's
+	// VpcConfig, not the function's, decides its path.
+	CapacityProvider string
 }
 
 // SubnetPath is the way to S3 from one of a function's subnets.
@@ -156,11 +160,47 @@ func Build(t *cfn.Template) *Report {
 		if p := f.Props.Pair("VpcConfig"); p != nil {
 			fp.VpcConfig, fp.VpcConfigKey, fp.FromGlobals = p.Value, p.KeySpan, f.FromGlobals["VpcConfig"]
 			x.classify(r, fp, f, p.Value)
+		} else if cp := f.Props.Pair("CapacityProviderConfig"); cp != nil && f.Prop("CapacityProviderConfig") != nil {
+			managedInstances(t, x, r, fp, f, cp)
 		}
 		r.Functions[f.ID] = fp
 		r.Order = append(r.Order, f.ID)
 	}
 	return r
+}
+
+// managedInstances classifies a function on Lambda Managed Instances: it
+// runs on EC2 instances of its capacity provider, in the provider's
+// subnets. A provider outside the template leaves the path unknown.
+func managedInstances(t *cfn.Template, x *vpcIndex, r *Report, fp *FunctionPath, f *cfn.Function, cp *source.Pair) {
+	fp.Path, fp.VpcConfigKey = Unknown, cp.KeySpan
+	fp.Reason = "the function runs on Lambda Managed Instances of a capacity provider outside this template"
+	for _, k := range []string{"Arn", "CapacityProviderArn"} {
+		n := cp.Value.Get(k)
+		if n == nil {
+			continue
+		}
+		id := ""
+		if fn, arg := n.Intrinsic(); fn == "Fn::GetAtt" {
+			id, _, _ = cfn.GetAttTarget(arg)
+		} else if fn == "Ref" {
+			id, _ = arg.Str()
+		}
+		prov := t.Resources[id]
+		if prov == nil {
+			return
+		}
+		fp.CapacityProvider = prov.ID
+		vp := prov.Properties.Pair("VpcConfig")
+		if vp == nil || prov.Prop("VpcConfig") == nil {
+			fp.Reason = "capacity provider " + prov.ID + " has no VpcConfig"
+			return
+		}
+		fp.Reason = ""
+		fp.VpcConfig = vp.Value
+		x.classify(r, fp, f, vp.Value)
+		return
+	}
 }
 
 // timeout reads a function's Timeout; Lambda's default is 3 seconds.

@@ -40,7 +40,7 @@ func checkVPCFunctionENIPermissions(c *Context) {
 	}
 	for _, id := range c.Network.Order {
 		fp := c.Network.Functions[id]
-		if fp.VpcConfig == nil || fp.Path == network.AWSNetwork {
+		if fp.VpcConfig == nil || fp.Path == network.AWSNetwork || fp.CapacityProvider != "" {
 			continue
 		}
 		fa := c.Access.Function(id)
