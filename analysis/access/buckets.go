@@ -239,33 +239,14 @@ func splitSlash(parts []value.Part) (bucket, key value.Str, hasKey bool) {
 			continue
 		}
 		if j := strings.IndexByte(p.Lit, '/'); j >= 0 {
-			b := joinParts(make([]value.Part, 0, i+1), parts[:i]...)
-			b = joinParts(b, value.Part{Lit: p.Lit[:j]})
-			k := joinParts(make([]value.Part, 0, len(parts)-i), value.Part{Lit: p.Lit[j+1:]})
-			k = joinParts(k, parts[i+1:]...)
+			b := value.AppendParts(make([]value.Part, 0, i+1), parts[:i]...)
+			b = value.AppendParts(b, value.Part{Lit: p.Lit[:j]})
+			k := value.AppendParts(make([]value.Part, 0, len(parts)-i), value.Part{Lit: p.Lit[j+1:]})
+			k = value.AppendParts(k, parts[i+1:]...)
 			return strOf(b), strOf(k), true
 		}
 	}
-	return strOf(joinParts(make([]value.Part, 0, len(parts)), parts...)), value.Str{}, false
-}
-
-// joinParts appends parts the way value.Concat joins values (empty
-// literals dropped, adjacent literals merged), into a slice allocated once
-// instead of growing one Concat at a time.
-func joinParts(out []value.Part, parts ...value.Part) []value.Part {
-	for _, p := range parts {
-		if !p.Hole {
-			if p.Lit == "" {
-				continue
-			}
-			if n := len(out); n > 0 && !out[n-1].Hole {
-				out[n-1].Lit += p.Lit
-				continue
-			}
-		}
-		out = append(out, p)
-	}
-	return out
+	return strOf(value.AppendParts(make([]value.Part, 0, len(parts)), parts...)), value.Str{}, false
 }
 
 // strOf is the value of joined parts; no parts is the empty value, as

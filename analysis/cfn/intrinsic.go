@@ -244,7 +244,7 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 		if !seg.Var && len(results) == 1 {
 			// One value so far, the common case: extend it in place. Every
 			// value in results is built here and shared with nobody.
-			results[0].Parts = appendParts(results[0].Parts, value.Part{Lit: seg.Text})
+			results[0].Parts = value.AppendParts(results[0].Parts, value.Part{Lit: seg.Text})
 			continue
 		}
 		var next []value.Str
@@ -261,7 +261,7 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 			}
 		}
 		if len(results) == 1 && len(next) == 1 {
-			results[0].Parts = appendParts(results[0].Parts, next[0].Parts...)
+			results[0].Parts = value.AppendParts(results[0].Parts, next[0].Parts...)
 			continue
 		}
 		results = product(results, next)
@@ -272,31 +272,11 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 	return results
 }
 
-// appendParts appends parts the way value.Concat joins values: empty
-// literals are dropped and adjacent literals merged. Appending to a value
-// Concat has joined gives what Concat would give for the whole, without
-// copying the value built so far at every step.
-func appendParts(out []value.Part, parts ...value.Part) []value.Part {
-	for _, p := range parts {
-		if !p.Hole {
-			if p.Lit == "" {
-				continue
-			}
-			if n := len(out); n > 0 && !out[n-1].Hole {
-				out[n-1].Lit += p.Lit
-				continue
-			}
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // arnOf is value.Concat(head..., ref), allocated once: GetAtt builds an
 // ARN for every reference to a bucket, role, key or function.
 func arnOf(ref value.Str, head ...value.Part) value.Str {
 	out := make([]value.Part, 0, len(head)+len(ref.Parts))
-	return value.Str{Parts: appendParts(appendParts(out, head...), ref.Parts...)}
+	return value.Str{Parts: value.AppendParts(value.AppendParts(out, head...), ref.Parts...)}
 }
 
 // joined is the value of parts built by appendParts; no parts is the
@@ -426,7 +406,7 @@ func product(a, b []value.Str) []value.Str {
 	for _, x := range a {
 		for _, y := range b {
 			parts := make([]value.Part, 0, len(x.Parts)+len(y.Parts))
-			out = append(out, joined(appendParts(appendParts(parts, x.Parts...), y.Parts...)))
+			out = append(out, joined(value.AppendParts(value.AppendParts(parts, x.Parts...), y.Parts...)))
 		}
 	}
 	return out

@@ -9,7 +9,6 @@ import (
 	"github.com/iamlens/iamlens/analysis/edit"
 	"github.com/iamlens/iamlens/analysis/iam"
 	"github.com/iamlens/iamlens/analysis/iam/catalog"
-	"github.com/iamlens/iamlens/analysis/value"
 )
 
 var actionResourceMismatch = register(&Rule{
@@ -56,32 +55,6 @@ func classOf(a *catalog.Action) resourceClass {
 	return classOther
 }
 
-// shapeKey identifies a value as far as matching it against an ARN format
-// goes: which resource a Ref names does not matter, only its type, so the
-// statements of a hundred buckets share one cache entry.
-func shapeKey(v value.Str) string {
-	if len(v.Parts) == 1 && !v.Parts[0].Hole {
-		return v.Parts[0].Lit
-	}
-	var b strings.Builder
-	for _, p := range v.Parts {
-		if !p.Hole {
-			b.WriteString(p.Lit)
-			continue
-		}
-		b.WriteByte(0)
-		b.WriteByte(byte('0' + p.Kind))
-		switch p.Kind {
-		case value.Pseudo:
-			b.WriteString(p.Ref)
-		case value.ResourceRef:
-			b.WriteString(p.Type)
-		}
-		b.WriteByte(0)
-	}
-	return b.String()
-}
-
 // canApply reports whether some instantiation of any resource of the list
 // could be a resource the action accepts. Unknown parts count as possible:
 // the rule reports only what the template proves. keys are the resources'
@@ -119,7 +92,7 @@ func checkMismatch(c *Context, p *iam.Policy, st *iam.Statement) {
 	var objectMiss, bucketMiss []string
 	keys := make([]string, len(st.Resources))
 	for i, e := range st.Resources {
-		keys[i] = shapeKey(e.Value)
+		keys[i] = e.Value.ShapeKey()
 	}
 	usable := 0 // actions of the statement that some resource serves
 	for _, e := range st.Actions {

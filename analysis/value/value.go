@@ -52,17 +52,26 @@ func Concat(vs ...Str) Str {
 	return out
 }
 
-func (s *Str) add(p Part) {
-	if !p.Hole {
-		if p.Lit == "" {
-			return
+func (s *Str) add(p Part) { s.Parts = AppendParts(s.Parts, p) }
+
+// AppendParts appends parts the way Concat joins values: empty literals
+// are dropped and adjacent literals merged. Appending to a value Concat has
+// joined gives what Concat would give for the whole, without copying the
+// value built so far at every step.
+func AppendParts(out []Part, parts ...Part) []Part {
+	for _, p := range parts {
+		if !p.Hole {
+			if p.Lit == "" {
+				continue
+			}
+			if n := len(out); n > 0 && !out[n-1].Hole {
+				out[n-1].Lit += p.Lit
+				continue
+			}
 		}
-		if n := len(s.Parts); n > 0 && !s.Parts[n-1].Hole {
-			s.Parts[n-1].Lit += p.Lit
-			return
-		}
+		out = append(out, p)
 	}
-	s.Parts = append(s.Parts, p)
+	return out
 }
 
 // Literal returns the text and true when the value has no holes.
@@ -104,7 +113,14 @@ func (s Str) String() string {
 // Key is a string that identifies the value exactly (unlike String, holes
 // of different kinds never collide with each other or with literal text),
 // for use as a map key.
-func (s Str) Key() string {
+func (s Str) Key() string { return s.key(false) }
+
+// ShapeKey identifies the value up to which resources its holes name:
+// two values that differ only in the logical ids of resources of the same
+// type share it. Matching against ARN formats depends on nothing more.
+func (s Str) ShapeKey() string { return s.key(true) }
+
+func (s Str) key(shape bool) string {
 	if len(s.Parts) == 1 && !s.Parts[0].Hole {
 		return s.Parts[0].Lit
 	}
@@ -116,9 +132,13 @@ func (s Str) Key() string {
 		}
 		b.WriteByte(0)
 		b.WriteByte(byte('0' + p.Kind))
-		b.WriteString(p.Ref)
+		if !shape || p.Kind == Pseudo {
+			b.WriteString(p.Ref)
+		}
 		b.WriteByte(1)
-		b.WriteString(p.Attr)
+		if !shape {
+			b.WriteString(p.Attr)
+		}
 		b.WriteByte(1)
 		b.WriteString(p.Type)
 		b.WriteByte(0)
