@@ -182,5 +182,16 @@ func AppendToList(doc *source.Document, pair *source.Pair, item Expr) diag.Edit 
 	}
 }
 
+// RenderRef writes `!Ref id` in the document's style.
+func RenderRef(id string, st Style) string {
+	switch {
+	case st.Format == source.JSON:
+		return `{"Ref": ` + strconv.Quote(id) + `}`
+	case st.Short:
+		return "!Ref " + id
+	}
+	return "{Ref: " + id + "}"
+}
+
 // GetAtt is an Fn::GetAtt expression.
 func GetAtt(id, attr string) Expr { return Expr{Text: id + "." + attr, getAtt: true} }

@@ -300,8 +300,10 @@ func InsertEntryBefore(doc *source.Document, before *source.Pair, key string, v 
 }
 
 // AppendItems adds items after the last item of an existing list value —
-// a YAML block or flow sequence or a JSON array — in its style. It reports
-// false when the value is not a list (a Ref to a list parameter, say).
+// a YAML block or flow sequence or a JSON array — in its style: a mapping
+// item in a block sequence becomes a block "- key: ..." entry. It reports
+// false when the value is not a list (a Ref to a list parameter, say) or
+// an item cannot be written in its style.
 func AppendItems(doc *source.Document, list *source.Node, items ...Value) (diag.Edit, bool) {
 	if list == nil || list.Kind != source.Sequence || list.Short || len(items) == 0 {
 		return diag.Edit{}, false
@@ -310,29 +312,45 @@ func AppendItems(doc *source.Document, list *source.Node, items ...Value) (diag.
 		return diag.Edit{}, false
 	}
 	w := newWriter(doc)
-	var rendered []string
-	for _, it := range items {
-		s, ok := w.inline(it)
-		if !ok {
+	text := doc.Text
+	flow := list.Style == source.Flow || doc.Format == source.JSON
+	if len(list.Items) == 0 {
+		if !flow {
 			return diag.Edit{}, false
 		}
-		rendered = append(rendered, s)
-	}
-	text := doc.Text
-	if len(list.Items) == 0 {
-		if list.Style != source.Flow && doc.Format != source.JSON {
-			return diag.Edit{}, false
+		var rendered []string
+		for _, it := range items {
+			s, ok := w.flow(it)
+			if !ok {
+				return diag.Edit{}, false
+			}
+			rendered = append(rendered, s)
 		}
 		at := list.Span.Start + 1
 		return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: strings.Join(rendered, ", ")}, true
 	}
 	last := list.Items[len(list.Items)-1]
 	at := last.Span.End
-	if list.Style == source.Flow || doc.Format == source.JSON {
+	if flow {
 		// One item per line stays one item per line.
-		if doc.Format == source.JSON && strings.ContainsAny(string(text[list.Span.Start:last.Span.Start]), "\n") {
-			col, lead := column(text, last.Span.Start)
-			ind := lead + strings.Repeat(" ", col-len(lead))
+		multiline := strings.ContainsAny(string(text[list.Span.Start:last.Span.Start]), "\n")
+		col, lead := column(text, last.Span.Start)
+		ind := lead + strings.Repeat(" ", col-len(lead))
+		var rendered []string
+		for _, it := range items {
+			s, ok := w.inline(it)
+			switch {
+			case ok:
+			case doc.Format == source.JSON:
+				s = w.json(ind, it)
+			default:
+				if s, ok = w.flow(it); !ok {
+					return diag.Edit{}, false
+				}
+			}
+			rendered = append(rendered, s)
+		}
+		if doc.Format == source.JSON && multiline {
 			return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: "," + w.nl + ind + strings.Join(rendered, ","+w.nl+ind)}, true
 		}
 		return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: ", " + strings.Join(rendered, ", ")}, true
@@ -341,9 +359,5 @@ func AppendItems(doc *source.Document, list *source.Node, items ...Value) (diag.
 	col, lead := column(text, dash)
 	ind := lead + strings.Repeat(" ", col-len(lead))
 	at = lineEnd(text, at)
-	var b strings.Builder
-	for _, s := range rendered {
-		b.WriteString(w.nl + ind + "- " + s)
-	}
-	return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: b.String()}, true
+	return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: w.nl + w.yamlList(ind, List(items...))}, true
 }

@@ -46,52 +46,37 @@ func checkFunctionBucketNoAccess(c *Context) {
 }
 
 // samTemplateItem is a Policies entry "<Template>: {<Param>: !Ref <id>}".
-func samTemplateItem(c *Context, template, param, id string) edit.KV {
-	st := c.Style()
-	ref := edit.RenderRef(id, st)
-	return edit.KV{Pairs: []edit.KV{{Key: template, Pairs: []edit.KV{{Key: param, Raw: ref, JSONRaw: ref}}}}}
+func samTemplateItem(template, param, id string) edit.Value {
+	return edit.Map(edit.Field{Key: template, Value: edit.Map(edit.Field{Key: param, Value: edit.RefTo(id)})})
 }
 
 // addPolicyFix appends policy templates to a SAM function's Policies (or
 // adds Policies) when SAM builds its role.
-func addPolicyFix(c *Context, fa *access.FunctionAccess, title string, preferred bool, items ...edit.KV) (diag.Fix, bool) {
+func addPolicyFix(c *Context, fa *access.FunctionAccess, title string, preferred bool, items ...edit.Value) (diag.Fix, bool) {
 	if !fa.Role.Implicit {
 		return diag.Fix{}, false
 	}
-	var edits []diag.Edit
+	var e diag.Edit
+	var ok bool
 	if pp := fa.Function.Props.Pair("Policies"); pp != nil {
-		e, ok := edit.AppendItem(c.Doc, pp, items[0])
-		if !ok {
-			return diag.Fix{}, false
-		}
-		edits = append(edits, e)
-		for _, it := range items[1:] {
-			e2, ok := edit.AppendItem(c.Doc, pp, it)
-			if !ok {
-				return diag.Fix{}, false
-			}
-			// Both go after the last item, in order.
-			edits[0].NewText += e2.NewText
-		}
+		e, ok = edit.AppendItems(c.Doc, pp.Value, items...)
 	} else {
-		props := fa.Function.Properties
-		e, ok := edit.InsertKey(c.Doc, props, edit.KV{Key: "Policies", Items: items})
-		if !ok {
-			return diag.Fix{}, false
-		}
-		edits = append(edits, e)
+		e, ok = edit.InsertEntry(c.Doc, fa.Function.Properties, "Policies", edit.List(items...))
 	}
-	return diag.Fix{Title: title, Edits: edits, Preferred: preferred}, true
+	if !ok {
+		return diag.Fix{}, false
+	}
+	return diag.Fix{Title: title, Edits: []diag.Edit{e}, Preferred: preferred}, true
 }
 
 func samPolicyFixes(c *Context, fa *access.FunctionAccess, bucket string) []diag.Fix {
 	var out []diag.Fix
 	if fx, ok := addPolicyFix(c, fa, fmt.Sprintf("Add S3ReadPolicy for %s to %s", bucket, fa.ID), true,
-		samTemplateItem(c, "S3ReadPolicy", "BucketName", bucket)); ok {
+		samTemplateItem("S3ReadPolicy", "BucketName", bucket)); ok {
 		out = append(out, fx)
 	}
 	if fx, ok := addPolicyFix(c, fa, fmt.Sprintf("Add S3CrudPolicy for %s to %s", bucket, fa.ID), false,
-		samTemplateItem(c, "S3CrudPolicy", "BucketName", bucket)); ok {
+		samTemplateItem("S3CrudPolicy", "BucketName", bucket)); ok {
 		out = append(out, fx)
 	}
 	return out

@@ -79,7 +79,7 @@ func kmsSpan(fa *access.FunctionAccess, ba *access.BucketAccess) source.Span {
 
 func kmsFixes(c *Context, fa *access.FunctionAccess, k *access.KMSNeed) []diag.Fix {
 	var names []string
-	var items []edit.KV
+	var items []edit.Value
 	for _, m := range k.Missing {
 		name := ""
 		switch m {
@@ -91,7 +91,7 @@ func kmsFixes(c *Context, fa *access.FunctionAccess, k *access.KMSNeed) []diag.F
 		}
 		if name != "" {
 			names = append(names, name)
-			items = append(items, samTemplateItem(c, name, "KeyId", k.Key))
+			items = append(items, samTemplateItem(name, "KeyId", k.Key))
 		}
 	}
 	if len(items) == 0 {

@@ -39,27 +39,26 @@ func checkMissingPublicAccessBlock(c *Context) {
 	}
 }
 
-// bpaKV is a PublicAccessBlockConfiguration value.
-func bpaKV(on [4]bool) edit.KV {
+// bpaValue is a PublicAccessBlockConfiguration value; on is in the order
+// BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets.
+func bpaValue(on [4]bool) edit.Value {
 	names := []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}
-	kv := edit.KV{Key: "PublicAccessBlockConfiguration"}
+	var fields []edit.Field
 	for i, n := range names {
-		kv.Pairs = append(kv.Pairs, edit.KV{Key: n, Raw: fmt.Sprint(on[i])})
+		fields = append(fields, edit.Field{Key: n, Value: edit.Raw(fmt.Sprint(on[i]))})
 	}
-	return kv
+	return edit.Map(fields...)
 }
 
 // insertBPAFix adds PublicAccessBlockConfiguration to a bucket's
-// Properties (or adds Properties to the resource). on is in the order
-// BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets.
+// Properties (or adds Properties to the resource).
 func insertBPAFix(c *Context, props, resource *source.Node, title string, on [4]bool) (diag.Fix, bool) {
-	kv := bpaKV(on)
 	var e diag.Edit
 	var ok bool
 	if props != nil {
-		e, ok = edit.InsertKey(c.Doc, props, kv)
+		e, ok = edit.InsertEntry(c.Doc, props, "PublicAccessBlockConfiguration", bpaValue(on))
 	} else {
-		e, ok = edit.InsertKey(c.Doc, resource, edit.KV{Key: "Properties", Pairs: []edit.KV{kv}})
+		e, ok = edit.InsertEntry(c.Doc, resource, "Properties", edit.Map(edit.Field{Key: "PublicAccessBlockConfiguration", Value: bpaValue(on)}))
 	}
 	if !ok {
 		return diag.Fix{}, false
