@@ -21,7 +21,8 @@ var kmsPermissionMissing = register(&Rule{
 		"For a key of the template this rule checks the role's policies and the key policy: IAM grants work " +
 		"only when the key policy enables IAM (the account-root statement) or names the role. Fix (SAM): add " +
 		"`KMSDecryptPolicy` and `KMSEncryptPolicy_v2` with `KeyId: !Ref Key` (note `KMSEncryptPolicy` grants " +
-		"only kms:Encrypt, not GenerateDataKey), or a statement on `!GetAtt Key.Arn`.",
+		"only kms:Encrypt, not GenerateDataKey); for an explicit role of the template, a statement allowing the " +
+		"missing actions on `!GetAtt Key.Arn` in the role's inline policy.",
 	Kinds: []diag.Kind{diag.KindCloudFormation, diag.KindSAM},
 	Check: checkKMSPermissionMissing,
 })
@@ -94,6 +95,12 @@ func kmsFixes(c *Context, fa *access.FunctionAccess, k *access.KMSNeed) []diag.F
 			items = append(items, samTemplateItem(name, "KeyId", k.Key))
 		}
 	}
+	if !fa.Role.Implicit {
+		if fx, ok := roleStatementFix(c, fa, k); ok {
+			return []diag.Fix{fx}
+		}
+		return nil
+	}
 	if len(items) == 0 {
 		return nil
 	}
@@ -102,4 +109,50 @@ func kmsFixes(c *Context, fa *access.FunctionAccess, k *access.KMSNeed) []diag.F
 		return nil
 	}
 	return []diag.Fix{fx}
+}
+
+// roleStatementFix allows the missing KMS actions on the key in an
+// explicit role of the template: a statement appended to the role's first
+// inline policy, or a new inline policy when the role has none.
+func roleStatementFix(c *Context, fa *access.FunctionAccess, k *access.KMSNeed) (diag.Fix, bool) {
+	role := c.Template.Resources[fa.Role.ID]
+	if fa.Role.External || role == nil || role.Implicit || role.Type != "AWS::IAM::Role" || role.Properties == nil {
+		return diag.Fix{}, false
+	}
+	var actions []edit.Value
+	for _, m := range k.Missing {
+		actions = append(actions, edit.Str(m))
+	}
+	stmt := edit.Map(
+		edit.Field{Key: "Effect", Value: edit.Str("Allow")},
+		edit.Field{Key: "Action", Value: edit.List(actions...)},
+		edit.Field{Key: "Resource", Value: edit.Val(edit.GetAtt(k.Key, "Arn"))},
+	)
+	title := fmt.Sprintf("Allow %s on %s in role %s", strings.Join(k.Missing, " and "), k.Key, role.ID)
+	policies := role.Prop("Policies")
+	if policies != nil && policies.Kind == source.Sequence && len(policies.Items) > 0 {
+		if list := policies.Items[0].Get("PolicyDocument").Get("Statement"); list != nil && list.Kind == source.Sequence {
+			if e, ok := edit.AppendItems(c.Doc, list, stmt); ok {
+				return diag.Fix{Title: title, Edits: []diag.Edit{e}, Preferred: true}, true
+			}
+		}
+	}
+	policy := edit.Map(
+		edit.Field{Key: "PolicyName", Value: edit.Str(k.Key + "-access")},
+		edit.Field{Key: "PolicyDocument", Value: edit.Map(
+			edit.Field{Key: "Version", Value: edit.Str("2012-10-17")},
+			edit.Field{Key: "Statement", Value: edit.List(stmt)},
+		)},
+	)
+	var e diag.Edit
+	ok := false
+	if policies == nil && role.Properties.Pair("Policies") == nil {
+		e, ok = edit.InsertEntry(c.Doc, role.Properties, "Policies", edit.List(policy))
+	} else if policies != nil {
+		e, ok = edit.AppendItems(c.Doc, policies, policy)
+	}
+	if !ok {
+		return diag.Fix{}, false
+	}
+	return diag.Fix{Title: title, Edits: []diag.Edit{e}, Preferred: true}, true
 }
