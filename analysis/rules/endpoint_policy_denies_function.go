@@ -6,7 +6,9 @@ import (
 
 	"github.com/iamlens/iamlens/analysis/access"
 	"github.com/iamlens/iamlens/analysis/diag"
+	"github.com/iamlens/iamlens/analysis/edit"
 	"github.com/iamlens/iamlens/analysis/iam"
+	"github.com/iamlens/iamlens/analysis/source"
 )
 
 var endpointPolicyDeniesFunction = register(&Rule{
@@ -39,6 +41,7 @@ func checkEndpointPolicyDeniesFunction(c *Context) {
 		}
 		var parts []string
 		var related []diag.Related
+		grant := endpointGrant{}
 		seenDeny := map[*iam.Statement]bool{}
 		refusedBuckets := 0
 		for _, ba := range fa.Buckets {
@@ -59,6 +62,7 @@ func checkEndpointPolicyDeniesFunction(c *Context) {
 					continue
 				}
 				refused = append(refused, d.Action)
+				grant.add(ba.Bucket, d)
 			}
 			if len(refused) == 0 {
 				continue
@@ -84,7 +88,11 @@ func checkEndpointPolicyDeniesFunction(c *Context) {
 		msg := fmt.Sprintf("%s's role allows %s, but the policy of S3 %s endpoint %s, which the function's requests go through, does not: "+
 			"those calls fail with AccessDenied at run time. Add the actions and buckets to %s's PolicyDocument.",
 			fa.ID, strings.Join(parts, "; "), kind, fp.Endpoint.ID, fp.Endpoint.ID)
-		f := c.Report(vpcConfigSpan(fp), msg)
+		var fixes []diag.Fix
+		if fx, ok := grant.fix(c, fp.Endpoint.ID); ok {
+			fixes = append(fixes, fx)
+		}
+		f := c.Report(vpcConfigSpan(fp), msg, fixes...)
 		f.Related = related
 	}
 }
@@ -104,4 +112,66 @@ func namedByRole(d *access.Decision) bool {
 		}
 	}
 	return false
+}
+
+// endpointGrant collects what an endpoint policy must add for a function:
+// the refused actions and, per template bucket, its ARN (bucket actions)
+// and its objects' ARN (object actions).
+type endpointGrant struct {
+	actions   []string
+	seen      map[string]bool
+	resources []edit.Value
+	res       map[string]bool
+	external  bool
+}
+
+func (g *endpointGrant) add(b *access.Bucket, d *access.Decision) {
+	if g.seen == nil {
+		g.seen, g.res = map[string]bool{}, map[string]bool{}
+	}
+	if !g.seen[d.Action] {
+		g.seen[d.Action] = true
+		g.actions = append(g.actions, d.Action)
+	}
+	if b.External {
+		g.external = true
+		return
+	}
+	key, v := b.ID, edit.Val(edit.GetAtt(b.ID, "Arn"))
+	if d.Object {
+		key, v = b.ID+"/*", edit.Val(edit.Sub("${"+b.ID+".Arn}/*"))
+	}
+	if !g.res[key] {
+		g.res[key] = true
+		g.resources = append(g.resources, v)
+	}
+}
+
+// fix appends one statement to the endpoint policy that allows the refused
+// actions on the function's buckets. Buckets outside the template have no
+// ARN to write here, so then there is no fix.
+func (g *endpointGrant) fix(c *Context, endpoint string) (diag.Fix, bool) {
+	r := c.Template.Resources[endpoint]
+	if g.external || len(g.resources) == 0 || r == nil {
+		return diag.Fix{}, false
+	}
+	list := r.Prop("PolicyDocument").Get("Statement")
+	if list == nil || list.Kind != source.Sequence {
+		return diag.Fix{}, false
+	}
+	var actions []edit.Value
+	for _, a := range g.actions {
+		actions = append(actions, edit.Str(a))
+	}
+	stmt := edit.Map(
+		edit.Field{Key: "Effect", Value: edit.Str("Allow")},
+		edit.Field{Key: "Principal", Value: edit.Str("*")},
+		edit.Field{Key: "Action", Value: edit.List(actions...)},
+		edit.Field{Key: "Resource", Value: edit.List(g.resources...)},
+	)
+	e, ok := edit.AppendItems(c.Doc, list, stmt)
+	if !ok {
+		return diag.Fix{}, false
+	}
+	return diag.Fix{Title: fmt.Sprintf("Allow %s in %s's policy", joinAnd(g.actions), endpoint), Edits: []diag.Edit{e}, Preferred: true}, true
 }
