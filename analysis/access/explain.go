@@ -205,10 +205,8 @@ func (r *Report) reasons(fa *FunctionAccess, ba *BucketAccess) []string {
 		g := grants[k]
 		out = append(out, fmt.Sprintf("%s allowed by %s", strings.Join(g.actions, ", "), g.by))
 	}
-	for _, d := range ba.Decisions {
-		if d.Verdict == Denied {
-			out = append(out, fmt.Sprintf("%s denied by %s", d.Action, d.Denial()))
-		}
+	for _, dn := range ba.Denials() {
+		out = append(out, fmt.Sprintf("%s denied by %s", dn.Short(6), dn.By))
 	}
 	b := ba.Bucket
 	switch {
@@ -329,10 +327,8 @@ func (r *Report) WriteText(w io.Writer) {
 			if d := ba.Allowed(); len(d) > 0 {
 				fmt.Fprintf(w, "        allowed: %s\n", strings.Join(d, ", "))
 			}
-			for _, d := range ba.Decisions {
-				if d.Verdict == Denied {
-					fmt.Fprintf(w, "        denied:  %s by %s\n", d.Action, d.Denial())
-				}
+			for _, dn := range ba.Denials() {
+				fmt.Fprintf(w, "        denied:  %s by %s\n", dn.Short(6), dn.By)
 			}
 			if u := ba.UnknownActions(); len(u) > 0 {
 				fmt.Fprintf(w, "        unknown: %s\n", strings.Join(u, ", "))

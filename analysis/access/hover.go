@@ -79,10 +79,8 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 		for _, st := range decidingStatements(ba) {
 			w.item("allowed by %s", Describe(st))
 		}
-		for _, d := range ba.Decisions {
-			if d.Verdict == Denied {
-				w.item("%s denied by %s", w.code(d.Action), d.Denial())
-			}
+		for _, dn := range ba.Denials() {
+			w.item("%s denied by %s", w.code(dn.Short(6)), dn.By)
 		}
 		if u := ba.UnknownActions(); len(u) > 0 {
 			w.item("unknown: %s", w.code(strings.Join(u, " ")))

@@ -10,6 +10,10 @@
 package access
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/iamlens/iamlens/analysis/cfn"
 	"github.com/iamlens/iamlens/analysis/iam"
 	"github.com/iamlens/iamlens/analysis/network"
@@ -199,4 +203,60 @@ func triWord(t value.Tri, on, off string) string {
 		return off
 	}
 	return "unknown"
+}
+
+// Denials groups the denied actions of a bucket by what denies them, in
+// the order they first appear: one Deny statement usually refuses many
+// actions, and a report line per action would bury the reason.
+func (ba *BucketAccess) Denials() []Denial {
+	var out []Denial
+	index := map[string]int{}
+	for i := range ba.Decisions {
+		d := &ba.Decisions[i]
+		if d.Verdict != Denied {
+			continue
+		}
+		by := d.Denial()
+		j, ok := index[by]
+		if !ok {
+			j = len(out)
+			index[by] = j
+			out = append(out, Denial{By: by})
+		}
+		out[j].Actions = append(out[j].Actions, d.Action)
+	}
+	return out
+}
+
+// Denial is what refuses a group of actions.
+type Denial struct {
+	By      string
+	Actions []string
+}
+
+// coreActions are what functions call most; lists name them first.
+var coreActions = []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"}
+
+// Short lists the actions for people, at most n of them by name, the
+// everyday ones first.
+func (d Denial) Short(n int) string {
+	ordered := make([]string, 0, len(d.Actions))
+	has := map[string]bool{}
+	for _, a := range d.Actions {
+		has[a] = true
+	}
+	for _, a := range coreActions {
+		if has[a] {
+			ordered = append(ordered, a)
+		}
+	}
+	for _, a := range d.Actions {
+		if !slices.Contains(coreActions, a) {
+			ordered = append(ordered, a)
+		}
+	}
+	if len(ordered) <= n {
+		return strings.Join(ordered, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ordered[:n], ", "), len(ordered)-n)
 }
