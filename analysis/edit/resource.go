@@ -1,6 +1,7 @@
 package edit
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -63,7 +64,7 @@ type writer struct {
 
 func newWriter(doc *source.Document) *writer {
 	w := &writer{doc: doc, st: StyleOf(doc), nl: "\n"}
-	if i := strings.IndexByte(string(doc.Text), '\n'); i > 0 && doc.Text[i-1] == '\r' {
+	if i := bytes.IndexByte(doc.Text, '\n'); i > 0 && doc.Text[i-1] == '\r' {
 		w.nl = "\r\n"
 	}
 	switch {
@@ -73,10 +74,12 @@ func newWriter(doc *source.Document) *writer {
 		w.unit = strings.Repeat(" ", max(doc.Indent, 2))
 	}
 	if doc.Format == source.YAML {
-		w.dedup = indentlessSequences(doc)
+		w.dedup = doc.Memo(indentlessKey{}, func() any { return indentlessSequences(doc) }).(bool)
 	}
 	return w
 }
+
+type indentlessKey struct{}
 
 // indentlessSequences reports whether the document writes block sequences
 // with the dash at the column of their key ("key:\n- item").

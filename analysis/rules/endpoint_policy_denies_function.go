@@ -116,11 +116,12 @@ func namedByRole(d *access.Decision) bool {
 
 // endpointGrant collects what an endpoint policy must add for a function:
 // the refused actions and, per template bucket, its ARN (bucket actions)
-// and its objects' ARN (object actions).
+// and its objects' ARN (object actions). Values are written only when the
+// fix is made.
 type endpointGrant struct {
 	actions   []string
 	seen      map[string]bool
-	resources []edit.Value
+	resources []string // "B" for the bucket ARN, "B/*" for its objects
 	res       map[string]bool
 	external  bool
 }
@@ -137,13 +138,13 @@ func (g *endpointGrant) add(b *access.Bucket, d *access.Decision) {
 		g.external = true
 		return
 	}
-	key, v := b.ID, edit.Val(edit.GetAtt(b.ID, "Arn"))
+	key := b.ID
 	if d.Object {
-		key, v = b.ID+"/*", edit.Val(edit.Sub("${"+b.ID+".Arn}/*"))
+		key += "/*"
 	}
 	if !g.res[key] {
 		g.res[key] = true
-		g.resources = append(g.resources, v)
+		g.resources = append(g.resources, key)
 	}
 }
 
@@ -163,11 +164,19 @@ func (g *endpointGrant) fix(c *Context, endpoint string) (diag.Fix, bool) {
 	for _, a := range g.actions {
 		actions = append(actions, edit.Str(a))
 	}
+	var resources []edit.Value
+	for _, r := range g.resources {
+		if id, ok := strings.CutSuffix(r, "/*"); ok {
+			resources = append(resources, edit.Val(edit.Sub("${"+id+".Arn}/*")))
+		} else {
+			resources = append(resources, edit.Val(edit.GetAtt(r, "Arn")))
+		}
+	}
 	stmt := edit.Map(
 		edit.Field{Key: "Effect", Value: edit.Str("Allow")},
 		edit.Field{Key: "Principal", Value: edit.Str("*")},
 		edit.Field{Key: "Action", Value: edit.List(actions...)},
-		edit.Field{Key: "Resource", Value: edit.List(g.resources...)},
+		edit.Field{Key: "Resource", Value: edit.List(resources...)},
 	)
 	e, ok := edit.AppendItems(c.Doc, list, stmt)
 	if !ok {

@@ -152,6 +152,18 @@ type Document struct {
 
 	formsOnce       sync.Once
 	short, longForm bool
+	memo            sync.Map
+}
+
+// Memo returns the value compute gives for key, computing it once per
+// document: facts about the whole text (its indentation habits, say) that
+// many edits ask for.
+func (d *Document) Memo(key any, compute func() any) any {
+	if v, ok := d.memo.Load(key); ok {
+		return v
+	}
+	v, _ := d.memo.LoadOrStore(key, compute())
+	return v
 }
 
 // IntrinsicForms reports whether the document writes intrinsic functions
