@@ -220,33 +220,59 @@ func s3Parts(v value.Str) (bucket, key value.Str, hasKey, ok bool) {
 			continue
 		}
 		if j := strings.Index(p.Lit, ":s3:::"); j >= 0 {
-			rest := p.Lit[j+len(":s3:::"):]
-			tail := make([]value.Part, 0, len(v.Parts)-i)
-			if rest != "" {
-				tail = append(tail, value.Part{Lit: rest})
-			}
-			tail = append(tail, v.Parts[i+1:]...)
-			b, k, has := splitSlash(tail)
+			b, k, has := splitSlash(p.Lit[j+len(":s3:::"):], v.Parts[i+1:])
 			return b, k, has, len(b.Parts) > 0
 		}
 	}
 	return value.Str{}, value.Str{}, false, false
 }
 
-func splitSlash(parts []value.Part) (bucket, key value.Str, hasKey bool) {
+// splitSlash splits the text head followed by parts at its first literal
+// "/". Taking the head apart from the parts spares s3Parts copying them
+// into one slice first; the results are joined as value.Concat would.
+func splitSlash(head string, parts []value.Part) (bucket, key value.Str, hasKey bool) {
+	if j := strings.IndexByte(head, '/'); j >= 0 {
+		b := value.AppendParts(make([]value.Part, 0, 1), value.Part{Lit: head[:j]})
+		k := value.AppendParts(make([]value.Part, 0, 1+len(parts)), value.Part{Lit: head[j+1:]})
+		k = value.AppendParts(k, parts...)
+		return strOf(b), strOf(k), true
+	}
 	for i, p := range parts {
 		if p.Hole {
 			continue
 		}
 		if j := strings.IndexByte(p.Lit, '/'); j >= 0 {
-			b := value.AppendParts(make([]value.Part, 0, i+1), parts[:i]...)
-			b = value.AppendParts(b, value.Part{Lit: p.Lit[:j]})
+			var b []value.Part
+			if head == "" && j == 0 && joinedAlready(parts[:i]) {
+				b = parts[:i:i] // "arn:...:s3:::" ${Bucket} "/..."
+			} else {
+				b = value.AppendParts(make([]value.Part, 0, i+2), value.Part{Lit: head})
+				b = value.AppendParts(b, parts[:i]...)
+				b = value.AppendParts(b, value.Part{Lit: p.Lit[:j]})
+			}
 			k := value.AppendParts(make([]value.Part, 0, len(parts)-i), value.Part{Lit: p.Lit[j+1:]})
 			k = value.AppendParts(k, parts[i+1:]...)
 			return strOf(b), strOf(k), true
 		}
 	}
-	return strOf(value.AppendParts(make([]value.Part, 0, len(parts)), parts...)), value.Str{}, false
+	if head == "" && joinedAlready(parts) {
+		return strOf(parts[:len(parts):len(parts)]), value.Str{}, false // "arn:...:s3:::" ${Bucket}
+	}
+	b := value.AppendParts(make([]value.Part, 0, 1+len(parts)), value.Part{Lit: head})
+	return strOf(value.AppendParts(b, parts...)), value.Str{}, false
+}
+
+// joinedAlready reports whether parts are as value.AppendParts leaves
+// them (no empty literal, no two literals in a row), so that a bucket part
+// can share the pattern's parts instead of copying them: the capacity is
+// cut to the length, and values are never changed in place.
+func joinedAlready(parts []value.Part) bool {
+	for i, p := range parts {
+		if !p.Hole && (p.Lit == "" || (i > 0 && !parts[i-1].Hole)) {
+			return false
+		}
+	}
+	return true
 }
 
 // strOf is the value of joined parts; no parts is the empty value, as

@@ -185,19 +185,21 @@ func (e *engine) candidates(fa *FunctionAccess, ident []*compiled) []*Bucket {
 		b.namedBy[fa.ID] = true
 	}
 	for _, c := range ident {
-		for _, el := range c.st.Resources {
+		for i, el := range c.st.Resources {
 			if c.st.NotResource {
 				general = true
 				continue
 			}
-			bp, _, _, ok := s3Parts(el.Value)
-			if !ok {
-				if !otherService(el.Value) {
+			// compile has read each element (c.res): reuse its split
+			// rather than split the ARN again for every function.
+			in := &c.res[i]
+			if !in.isS3 {
+				if in.star || !in.other {
 					general = true
 				}
 				continue
 			}
-			switch tgt := bucketTarget(bp); {
+			switch tgt := in.target; {
 			case strings.HasPrefix(tgt, "ref:"):
 				if b := e.r.bucket[tgt[4:]]; b != nil {
 					mark(b)
@@ -205,9 +207,12 @@ func (e *engine) candidates(fa *FunctionAccess, ident []*compiled) []*Bucket {
 			case strings.HasPrefix(tgt, "name:") && e.byName[tgt[5:]] != nil:
 				mark(e.byName[tgt[5:]])
 			default:
-				if k, ok := strKey(bp); ok && e.byAlt[k] != nil {
-					mark(e.byAlt[k])
-				} else if name, ok := externalName(bp); ok {
+				if b := e.byAlt[in.altKey]; in.altKey != "" && b != nil {
+					mark(b)
+					continue
+				}
+				bp, _, _, _ := s3Parts(el.Value)
+				if name, ok := externalName(bp); ok {
 					mark(e.external(name, el.Value))
 				} else {
 					general = true
@@ -277,46 +282,60 @@ func (e *engine) external(name string, pattern value.Str) *Bucket {
 // property but Role, Policies and Events that Refs, GetAtts or Subs it.
 func (e *engine) bucketRefs(f *cfn.Function) []BucketRef {
 	var out []BucketRef
+	var path []byte
 	for _, p := range f.Props.Pairs {
 		switch p.Key {
 		case "Role", "Policies", "Events":
 			continue
 		}
-		e.refsIn(p.Value, p.Key, &out)
+		path = append(path[:0], p.Key...)
+		e.refsIn(p.Value, path, &out)
 	}
 	return out
 }
 
-func (e *engine) refsIn(n *source.Node, path string, out *[]BucketRef) {
+// refsIn finds bucket references under n, whose path ("Environment.
+// Variables.BUCKET") is built in a buffer and made a string only for a
+// reference: most properties hold none.
+func (e *engine) refsIn(n *source.Node, path []byte, out *[]BucketRef) {
 	if n == nil {
 		return
 	}
 	if fn, _ := n.Intrinsic(); fn != "" {
-		seen := map[string]bool{}
+		start := len(*out)
 		for _, v := range e.t.Eval(n) {
 			for _, p := range v.Parts {
-				if p.Hole && p.Type == "AWS::S3::Bucket" && !seen[p.Ref] {
-					seen[p.Ref] = true
-					*out = append(*out, BucketRef{Bucket: p.Ref, Node: n, Path: path})
+				if p.Hole && p.Type == "AWS::S3::Bucket" && !hasRef((*out)[start:], p.Ref) {
+					*out = append(*out, BucketRef{Bucket: p.Ref, Node: n, Path: string(path)})
 				}
 			}
 		}
-		if len(seen) == 0 {
+		if len(*out) == start {
 			e.literalBucketRefs(n, path, out)
 		}
 		return
 	}
 	for _, p := range n.Pairs {
-		e.refsIn(p.Value, path+"."+p.Key, out)
+		e.refsIn(p.Value, append(append(path, '.'), p.Key...), out)
 	}
 	for i, it := range n.Items {
-		e.refsIn(it, fmt.Sprintf("%s[%d]", path, i), out)
+		e.refsIn(it, fmt.Appendf(path, "[%d]", i), out)
 	}
+}
+
+// hasRef reports whether refs name bucket id.
+func hasRef(refs []BucketRef, id string) bool {
+	for _, r := range refs {
+		if r.Bucket == id {
+			return true
+		}
+	}
+	return false
 }
 
 // literalBucketRefs catches !Ref / !GetAtt of buckets with a literal
 // BucketName, whose values evaluate to plain text.
-func (e *engine) literalBucketRefs(n *source.Node, path string, out *[]BucketRef) {
+func (e *engine) literalBucketRefs(n *source.Node, path []byte, out *[]BucketRef) {
 	fn, arg := n.Intrinsic()
 	id := ""
 	switch fn {
@@ -333,27 +352,65 @@ func (e *engine) literalBucketRefs(n *source.Node, path string, out *[]BucketRef
 			if seg.Var {
 				name, _, _ := strings.Cut(seg.Text, ".")
 				if b := e.r.bucket[name]; b != nil && !b.External {
-					*out = append(*out, BucketRef{Bucket: name, Node: n, Path: path})
+					*out = append(*out, BucketRef{Bucket: name, Node: n, Path: string(path)})
 					return
 				}
 			}
 		}
 	}
 	if b := e.r.bucket[id]; b != nil && !b.External {
-		*out = append(*out, BucketRef{Bucket: id, Node: n, Path: path})
+		*out = append(*out, BucketRef{Bucket: id, Node: n, Path: string(path)})
 	}
 }
 
 // index records which decisions each statement takes part in.
 func (e *engine) index(fa *FunctionAccess, ba *BucketAccess) {
-	uses := map[*iam.Statement]*Use{}
-	var order []*iam.Statement
+	// A bucket access involves few statements: count each one's actions
+	// in first-use order, by a scan of those seen rather than a map, then
+	// fill each Use's actions in one allocation.
+	var stBuf [8]*iam.Statement
+	var nBuf [8]int
+	sts, counts := stBuf[:0], nBuf[:0]
+	var pos map[*iam.Statement]int // past a few statements, scans would cost too much
+	at := func(st *iam.Statement) int {
+		if pos != nil {
+			if i, ok := pos[st]; ok {
+				return i
+			}
+		} else {
+			for i, s := range sts {
+				if s == st {
+					return i
+				}
+			}
+		}
+		sts, counts = append(sts, st), append(counts, 0)
+		if len(sts) == len(stBuf) {
+			pos = make(map[*iam.Statement]int, 2*len(sts))
+			for i, s := range sts {
+				pos[s] = i
+			}
+		} else if pos != nil {
+			pos[st] = len(sts) - 1
+		}
+		return len(sts) - 1
+	}
+	for _, d := range ba.Decisions {
+		for _, st := range d.By {
+			counts[at(st)]++
+		}
+		if d.DeniedBy != nil {
+			counts[at(d.DeniedBy)]++
+		}
+	}
+	uses := make([]Use, len(sts))
+	for i := range uses {
+		uses[i] = Use{Function: fa.ID, Bucket: ba.Bucket.ID, Actions: make([]string, 0, counts[i])}
+	}
 	add := func(st *iam.Statement, action string, deny bool) {
-		u := uses[st]
-		if u == nil {
-			u = &Use{Function: fa.ID, Bucket: ba.Bucket.ID, Denies: deny}
-			uses[st] = u
-			order = append(order, st)
+		u := &uses[at(st)]
+		if len(u.Actions) == 0 {
+			u.Denies = deny // as the statement's first use says
 		}
 		u.Actions = append(u.Actions, action)
 	}
@@ -365,7 +422,7 @@ func (e *engine) index(fa *FunctionAccess, ba *BucketAccess) {
 			add(d.DeniedBy, d.Action, true)
 		}
 	}
-	for _, st := range order {
-		e.r.served[st] = append(e.r.served[st], *uses[st])
+	for i, st := range sts {
+		e.r.served[st] = append(e.r.served[st], uses[i])
 	}
 }

@@ -32,9 +32,17 @@ type compiled struct {
 	lastRM resMatch
 }
 
+// compiledSmall holds a compiled statement of few Resource elements
+// together with them.
+type compiledSmall struct {
+	c   compiled
+	res [2]elemInfo
+}
+
 // elemInfo is a Resource element read once.
 type elemInfo struct {
 	key    string // memo key, "" when the value has an unknown hole
+	keyed  bool   // key is set
 	star   bool   // "*"
 	other  bool   // another service's ARN: matches no bucket
 	isS3   bool
@@ -48,9 +56,12 @@ type elemInfo struct {
 	std bool
 }
 
-func readElem(v value.Str) elemInfo {
+// readElem reads a Resource element. Its memo key is made when first
+// needed (most elements are decided without the memo), and the key of its
+// bucket part only when some bucket has a BucketName expression to match
+// (withAlt).
+func readElem(v value.Str, withAlt bool) elemInfo {
 	var in elemInfo
-	in.key, _ = strKey(v)
 	if s, ok := v.Literal(); ok && s == "*" {
 		in.star = true
 		return in
@@ -62,7 +73,9 @@ func readElem(v value.Str) elemInfo {
 		return in
 	}
 	in.target = bucketTarget(bucketPart)
-	in.altKey, _ = strKey(bucketPart)
+	if withAlt {
+		in.altKey, _ = strKey(bucketPart)
+	}
 	in.hasKey = hasKey
 	if hasKey {
 		in.region = keyPart.String()
@@ -85,7 +98,17 @@ func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
 	if c, ok := e.stmts[st]; ok && c.kind == kind {
 		return c
 	}
-	c := &compiled{st: st, kind: kind, allow: st.Allow()}
+	var c *compiled
+	if n := len(st.Resources); n <= len(compiledSmall{}.res) {
+		// Most statements name a resource or two: one allocation for
+		// the statement and its elements.
+		box := &compiledSmall{}
+		c = &box.c
+		c.res = box.res[:n:n]
+	} else {
+		c = &compiled{res: make([]elemInfo, n)}
+	}
+	c.st, c.kind, c.allow = st, kind, st.Allow()
 	c.sure, c.maybe = actionMatch(e.uni, e.patterns, st)
 	for _, cd := range st.Conditions {
 		// "s3:" in any case, without lower-casing every key.
@@ -93,9 +116,8 @@ func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
 			c.s3Keys = true
 		}
 	}
-	c.res = make([]elemInfo, len(st.Resources))
 	for i, el := range st.Resources {
-		c.res[i] = readElem(el.Value)
+		c.res[i] = readElem(el.Value, len(e.byAlt) > 0)
 	}
 	if st.Effect != "Allow" && st.Effect != "Deny" {
 		c.sure, c.maybe = actionSet{}, actionSet{}
@@ -106,22 +128,36 @@ func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
 
 // strKey identifies a symbolic string, holes included, for memo tables;
 // ok is false when it holds an unknown hole, which equals nothing else.
+// It is asked for every Resource element and bucket part, so it sizes
+// the key once and returns a lone literal's text without copying it.
 func strKey(v value.Str) (string, bool) {
-	var b strings.Builder
+	if len(v.Parts) == 1 && !v.Parts[0].Hole {
+		return v.Parts[0].Lit, true
+	}
+	n := 0
 	for _, p := range v.Parts {
 		if !p.Hole {
-			b.WriteString(p.Lit)
+			n += len(p.Lit)
 			continue
 		}
 		if p.Kind == value.Unknown {
 			return "", false
 		}
-		b.WriteString("\x00")
+		n += 4 + len(p.Ref) + len(p.Attr) // "\x00" kind ref "." attr "\x00", kind < 10
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range v.Parts {
+		if !p.Hole {
+			b.WriteString(p.Lit)
+			continue
+		}
+		b.WriteByte(0)
 		b.WriteString(strconv.Itoa(int(p.Kind)))
 		b.WriteString(p.Ref)
-		b.WriteString(".")
+		b.WriteByte('.')
 		b.WriteString(p.Attr)
-		b.WriteString("\x00")
+		b.WriteByte(0)
 	}
 	return b.String(), true
 }
@@ -150,6 +186,10 @@ func (e *engine) elementCovers(el iam.Element, in *elemInfo, b *Bucket) coverVal
 	}
 	if in.std && in.target != "" && in.target == b.key {
 		return sameBucket(in)
+	}
+	if !in.keyed {
+		in.key, _ = strKey(el.Value)
+		in.keyed = true
 	}
 	if in.key == "" {
 		return e.computeCovers(el.Value, in, b)

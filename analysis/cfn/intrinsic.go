@@ -37,41 +37,97 @@ func (t *Template) EvalOne(n *source.Node) value.Str {
 // (a sequence, a single value, or Fn::If choosing between lists) becomes one
 // Element per value, with the node each value was written at.
 func (t *Template) Elements(n *source.Node) []iam.Element {
-	var out []iam.Element
-	t.elements(n, false, 0, &out)
-	return out
+	if n == nil {
+		return nil
+	}
+	// Most elements are a scalar or a list of them, each one value: size
+	// the result for that, and give the literals one shared backing array
+	// rather than a slice each (every policy of a template comes here).
+	size := 1
+	switch n.Kind {
+	case source.Sequence:
+		size = len(n.Items)
+	case source.Scalar:
+		// A lone literal, the most common element: one allocation.
+		box := &struct {
+			e [1]iam.Element
+			p [1]value.Part
+		}{}
+		box.p[0].Lit = n.Value
+		box.e[0] = iam.Element{Node: n, Value: value.Str{Parts: box.p[:]}}
+		return box.e[:]
+	}
+	b := elemBuf{out: make([]iam.Element, 0, size), hint: size}
+	t.elements(n, false, 0, &b)
+	if len(b.out) == 0 {
+		return nil
+	}
+	return b.out
 }
 
-func (t *Template) elements(n *source.Node, alt bool, depth int, out *[]iam.Element) {
+// elemBuf gathers the Elements of one policy element.
+type elemBuf struct {
+	out  []iam.Element
+	lits []value.Part // backing for literal values, allocated on first use
+	hint int          // how many values are expected
+}
+
+// lit appends a literal value: what eval gives a scalar, without its
+// one-value slice. Each value gets a one-part window of lits, capped so
+// that appending to it copies (values are never extended in place).
+func (b *elemBuf) lit(n *source.Node, alt bool) {
+	if len(b.lits) == cap(b.lits) {
+		b.lits = make([]value.Part, 0, max(b.hint, 2*cap(b.lits), 1))
+	}
+	i := len(b.lits)
+	b.lits = append(b.lits, value.Part{Lit: n.Value})
+	b.out = append(b.out, iam.Element{Node: n, Value: value.Str{Parts: b.lits[i : i+1 : i+1]}, Alternative: alt})
+}
+
+func (t *Template) elements(n *source.Node, alt bool, depth int, b *elemBuf) {
 	if n == nil || depth > maxDepth {
 		return
 	}
-	if n.Kind == source.Sequence {
+	switch n.Kind {
+	case source.Sequence:
 		for _, it := range n.Items {
-			t.elements(it, alt, depth+1, out)
+			t.elements(it, alt, depth+1, b)
 		}
+		return
+	case source.Scalar:
+		b.lit(n, alt)
 		return
 	}
 	fn, arg := n.Intrinsic()
 	switch fn {
 	case "Fn::If":
 		if arg.Kind == source.Sequence && len(arg.Items) == 3 {
-			t.elements(arg.Items[1], true, depth+1, out)
-			t.elements(arg.Items[2], true, depth+1, out)
+			t.elements(arg.Items[1], true, depth+1, b)
+			t.elements(arg.Items[2], true, depth+1, b)
 			return
 		}
 	case "Ref":
-		if s, _ := arg.Str(); s == "AWS::NoValue" {
+		name, ok := arg.Str()
+		if name == "AWS::NoValue" {
+			return
+		}
+		if ok {
+			b.out = append(b.out, iam.Element{Node: n, Value: t.Ref(name), Alternative: alt})
+			return
+		}
+	case "Fn::GetAtt":
+		if id, attr, ok := GetAttTarget(arg); ok {
+			b.out = append(b.out, iam.Element{Node: n, Value: t.GetAtt(id, attr), Alternative: alt})
 			return
 		}
 	case "Fn::Split", "Fn::GetAZs", "Fn::Cidr":
 		// A list whose items deployment decides.
-		*out = append(*out, iam.Element{Node: n, Value: value.UnknownStr(), Alternative: alt})
+		b.out = append(b.out, iam.Element{Node: n, Value: value.UnknownStr(), Alternative: alt})
 		return
 	}
 	vs := t.eval(n, nil, depth)
 	for _, v := range vs {
-		*out = append(*out, iam.Element{Node: n, Value: v, Alternative: alt || len(vs) > 1})
+		b.out = append(b.out, iam.Element{Node: n, Value: v, Alternative: alt || len(vs) > 1})
 	}
 }
 
@@ -84,7 +140,7 @@ func (t *Template) eval(n *source.Node, vars map[string]*source.Node, depth int)
 	}
 	switch n.Kind {
 	case source.Scalar:
-		return []value.Str{value.Lit(n.Value)}
+		return litValues(n.Value)
 	case source.Sequence:
 		return []value.Str{value.UnknownStr()}
 	}
@@ -128,6 +184,18 @@ func (t *Template) eval(n *source.Node, vars map[string]*source.Node, depth int)
 	return []value.Str{value.UnknownStr()}
 }
 
+// litValues is []value.Str{value.Lit(s)} in one allocation instead of
+// two: every scalar a template evaluates becomes one.
+func litValues(s string) []value.Str {
+	b := &struct {
+		v [1]value.Str
+		p [1]value.Part
+	}{}
+	b.p[0].Lit = s
+	b.v[0].Parts = b.p[:]
+	return b.v[:]
+}
+
 // Pseudo parameters CloudFormation fills in.
 var pseudoParams = map[string]bool{
 	"AWS::AccountId": true, "AWS::NotificationARNs": true, "AWS::Partition": true,
@@ -140,41 +208,68 @@ func IsPseudo(name string) bool { return pseudoParams[name] || name == "AWS::NoV
 // Ref is the value of `Ref name`: a parameter, a pseudo parameter or the
 // physical id of a resource.
 func (t *Template) Ref(name string) value.Str {
+	return value.Str{Parts: []value.Part{t.refPart(name)}}
+}
+
+// refPart is the one part of Ref's value, which GetAtt builds ARNs around
+// without allocating the value itself.
+func (t *Template) refPart(name string) value.Part {
 	if pseudoParams[name] {
-		return value.HoleOf(value.Part{Kind: value.Pseudo, Ref: name})
+		return value.Part{Hole: true, Kind: value.Pseudo, Ref: name}
 	}
 	if p, ok := t.Parameters[name]; ok {
-		return value.HoleOf(value.Part{Kind: value.Parameter, Ref: name, Type: p.Type})
+		return value.Part{Hole: true, Kind: value.Parameter, Ref: name, Type: p.Type}
 	}
 	if r, ok := t.Resources[name]; ok {
 		if r.Type == "AWS::S3::Bucket" {
-			if v, ok := t.literalBucketName(r); ok {
-				return v
+			if s, ok := t.literalBucketName(r); ok {
+				return value.Part{Lit: s}
 			}
 		}
-		return value.HoleOf(value.Part{Kind: value.ResourceRef, Ref: name, Type: r.Type})
+		return value.Part{Hole: true, Kind: value.ResourceRef, Ref: name, Type: r.Type}
 	}
-	return value.UnknownStr()
+	return value.Part{Hole: true, Kind: value.Unknown}
 }
 
 // literalBucketName is a bucket's BucketName when it is plain text; a
 // BucketName built from !Sub stays symbolic as the bucket's Ref hole, so the
 // bucket keeps its identity in ARN matching.
-func (t *Template) literalBucketName(r *Resource) (value.Str, bool) {
+func (t *Template) literalBucketName(r *Resource) (string, bool) {
 	if s, ok := r.Prop("BucketName").Str(); ok && s != "" {
-		return value.Lit(s), true
+		return s, true
 	}
-	return value.Str{}, false
+	return "", false
 }
 
 // GetAtt is the value of `Fn::GetAtt [id, attr]`. ARNs of the resources the
 // reasoner follows are spelled out structurally.
+//
+// Templates name the same few ARNs over and over (every policy of a
+// bucket's readers), so each value is built once per template and shared:
+// values are never changed in place.
 func (t *Template) GetAtt(id, attr string) value.Str {
+	k := getAttKey{id, attr}
+	t.getAttMu.Lock()
+	defer t.getAttMu.Unlock()
+	if v, ok := t.getAtts[k]; ok {
+		return v
+	}
+	if t.getAtts == nil {
+		t.getAtts = map[getAttKey]value.Str{}
+	}
+	v := t.getAtt(id, attr)
+	t.getAtts[k] = v
+	return v
+}
+
+type getAttKey struct{ id, attr string }
+
+func (t *Template) getAtt(id, attr string) value.Str {
 	r, ok := t.Resources[id]
 	if !ok {
 		return value.UnknownStr()
 	}
-	ref := t.Ref(id)
+	ref := t.refPart(id)
 	switch {
 	case r.Type == "AWS::S3::Bucket" && attr == "Arn":
 		return arnOf(ref, lit("arn:"), pseudoPart("AWS::Partition"), lit(":s3:::"))
@@ -192,7 +287,7 @@ func (t *Template) GetAtt(id, attr string) value.Str {
 		r.Type == "AWS::EC2::Subnet" && attr == "SubnetId",
 		r.Type == "AWS::EC2::VPC" && attr == "VpcId",
 		r.Type == "AWS::EC2::SecurityGroup" && attr == "GroupId":
-		return ref
+		return value.Str{Parts: []value.Part{ref}}
 	case (r.Type == "AWS::Lambda::Function" || r.Type == "AWS::Serverless::Function") && attr == "Arn":
 		return arnOf(ref, lit("arn:"), pseudoPart("AWS::Partition"), lit(":lambda:"), pseudoPart("AWS::Region"), lit(":"), pseudoPart("AWS::AccountId"), lit(":function:"))
 	}
@@ -274,9 +369,9 @@ func (t *Template) evalSub(arg *source.Node, depth int) []value.Str {
 
 // arnOf is value.Concat(head..., ref), allocated once: GetAtt builds an
 // ARN for every reference to a bucket, role, key or function.
-func arnOf(ref value.Str, head ...value.Part) value.Str {
-	out := make([]value.Part, 0, len(head)+len(ref.Parts))
-	return value.Str{Parts: value.AppendParts(value.AppendParts(out, head...), ref.Parts...)}
+func arnOf(ref value.Part, head ...value.Part) value.Str {
+	out := make([]value.Part, 0, len(head)+1)
+	return value.Str{Parts: value.AppendParts(value.AppendParts(out, head...), ref)}
 }
 
 // joined is the value of parts built by appendParts; no parts is the

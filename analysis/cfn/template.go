@@ -7,8 +7,10 @@ package cfn
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iamlens/iamlens/analysis/source"
+	"github.com/iamlens/iamlens/analysis/value"
 )
 
 // SAMTransform is the transform that makes a template a SAM template.
@@ -32,6 +34,10 @@ type Template struct {
 	GlobalsFunction *source.Node
 
 	ResourcesPair *source.Pair // the "Resources" entry, for fixes that add resources
+
+	// getAtts are the values GetAtt has built; hovers may ask concurrently.
+	getAttMu sync.Mutex
+	getAtts  map[getAttKey]value.Str
 }
 
 // Parameter is one template parameter.
@@ -161,11 +167,16 @@ func Build(doc *source.Document) *Template {
 	if rp := root.Pair("Resources"); rp != nil {
 		t.ResourcesPair = rp
 		if rp.Value != nil && rp.Value.Kind == source.Mapping {
-			for _, p := range rp.Value.Pairs {
+			// All resources in one allocation, and the tables sized once.
+			slab := make([]Resource, len(rp.Value.Pairs))
+			t.Resources = make(map[string]*Resource, len(rp.Value.Pairs))
+			t.Order = make([]string, 0, len(rp.Value.Pairs))
+			for i, p := range rp.Value.Pairs {
 				if _, dup := t.Resources[p.Key]; dup {
 					continue
 				}
-				r := &Resource{ID: p.Key, KeySpan: p.KeySpan, Node: p.Value}
+				r := &slab[i]
+				*r = Resource{ID: p.Key, KeySpan: p.KeySpan, Node: p.Value}
 				r.TypeNode = p.Value.Get("Type")
 				r.Type, _ = r.TypeNode.Str()
 				r.Properties = p.Value.Get("Properties")

@@ -62,7 +62,17 @@ type writer struct {
 	dedup bool // YAML block sequences written at their key's column
 }
 
+// newWriter returns the document's writer. Its settings are facts about
+// the whole text, and a template may get a fix for every resource, so it
+// is made once per document; it is never changed after, so fixes made
+// concurrently may share it.
 func newWriter(doc *source.Document) *writer {
+	return doc.Memo(writerKey{}, func() any { return makeWriter(doc) }).(*writer)
+}
+
+type writerKey struct{}
+
+func makeWriter(doc *source.Document) *writer {
 	w := &writer{doc: doc, st: StyleOf(doc), nl: "\n"}
 	if i := bytes.IndexByte(doc.Text, '\n'); i > 0 && doc.Text[i-1] == '\r' {
 		w.nl = "\r\n"
@@ -167,87 +177,134 @@ func (w *writer) flow(v Value) (string, bool) {
 	return "[" + strings.Join(parts, ", ") + "]", true
 }
 
-// key renders a mapping key.
-func (w *writer) key(k string) string {
+// The renderers below append to one buffer rather than join strings
+// made for every line: a template may get a fix for every bucket.
+
+// appendKey appends a mapping key.
+func (w *writer) appendKey(b []byte, k string) []byte {
 	if w.st.Format == source.JSON {
-		return strconv.Quote(k)
+		return strconv.AppendQuote(b, k)
 	}
-	return Scalar(k, source.YAML)
+	return append(b, Scalar(k, source.YAML)...)
 }
 
-// block renders v as the value of key k at indentation ind: "k: v" or
+// entry renders v as the value of key k at indentation ind: "k: v" or
 // "k:" followed by more lines, without a final line break.
 func (w *writer) entry(ind, k string, v Value) string {
-	sep := ":"
-	if w.st.Format == source.JSON {
-		sep = ": "
-		if s, ok := w.inline(v); ok {
-			return ind + w.key(k) + sep + s
-		}
-		return ind + w.key(k) + sep + w.json(ind, v)
-	}
-	if s, ok := w.inline(v); ok {
-		return ind + w.key(k) + sep + " " + s
-	}
-	return ind + w.key(k) + sep + w.nl + w.yaml(ind+w.unit, v)
+	return string(w.appendEntry(nil, ind, k, v))
 }
 
-// yaml renders a mapping or list as block YAML lines at indentation ind.
-func (w *writer) yaml(ind string, v Value) string {
-	var lines []string
+func (w *writer) appendEntry(b []byte, ind, k string, v Value) []byte {
+	b = append(b, ind...)
+	b = w.appendKey(b, k)
+	if w.st.Format == source.JSON {
+		b = append(b, ": "...)
+		if s, ok := w.inline(v); ok {
+			return append(b, s...)
+		}
+		return w.appendJSON(b, ind, v)
+	}
+	b = append(b, ':')
+	if s, ok := w.inline(v); ok {
+		return append(append(b, ' '), s...)
+	}
+	b = append(b, w.nl...)
+	return w.appendYAML(b, ind+w.unit, v)
+}
+
+// appendYAML appends a mapping or list as block YAML lines at indentation
+// ind.
+func (w *writer) appendYAML(b []byte, ind string, v Value) []byte {
 	switch v.kind {
 	case 2:
-		for _, f := range v.fields {
+		for i, f := range v.fields {
+			if i > 0 {
+				b = append(b, w.nl...)
+			}
 			if f.Value.kind == 3 && w.dedup {
-				lines = append(lines, ind+w.key(f.Key)+":"+w.nl+w.yamlList(ind, f.Value))
+				b = append(b, ind...)
+				b = w.appendKey(b, f.Key)
+				b = append(b, ':')
+				b = append(b, w.nl...)
+				b = w.appendYAMLList(b, ind, f.Value)
 				continue
 			}
-			lines = append(lines, w.entry(ind, f.Key, f.Value))
+			b = w.appendEntry(b, ind, f.Key, f.Value)
 		}
 	case 3:
-		return w.yamlList(ind, v)
+		return w.appendYAMLList(b, ind, v)
 	}
-	return strings.Join(lines, w.nl)
+	return b
 }
 
 func (w *writer) yamlList(ind string, v Value) string {
-	var lines []string
-	for _, it := range v.items {
+	return string(w.appendYAMLList(nil, ind, v))
+}
+
+func (w *writer) appendYAMLList(b []byte, ind string, v Value) []byte {
+	for i, it := range v.items {
+		if i > 0 {
+			b = append(b, w.nl...)
+		}
+		b = append(b, ind...)
+		b = append(b, "- "...)
 		if s, ok := w.inline(it); ok {
-			lines = append(lines, ind+"- "+s)
+			b = append(b, s...)
 			continue
 		}
-		inner := w.yaml(ind+"  ", it)
-		lines = append(lines, ind+"- "+strings.TrimLeft(inner, " "))
+		// The item's first line follows the dash: drop its indentation.
+		at := len(b)
+		b = w.appendYAML(b, ind+"  ", it)
+		lead := 0
+		for at+lead < len(b) && b[at+lead] == ' ' {
+			lead++
+		}
+		b = append(b[:at], b[at+lead:]...)
 	}
-	return strings.Join(lines, w.nl)
+	return b
 }
 
 // json renders a mapping or list whose first bracket follows text at
 // indentation ind.
 func (w *writer) json(ind string, v Value) string {
-	in := ind + w.unit
-	var parts []string
-	open, end := "{", "}"
+	return string(w.appendJSON(nil, ind, v))
+}
+
+func (w *writer) appendJSON(b []byte, ind string, v Value) []byte {
+	open, end := byte('{'), byte('}')
+	n := 0
 	switch v.kind {
 	case 2:
-		for _, f := range v.fields {
-			parts = append(parts, w.entry(in, f.Key, f.Value))
-		}
+		n = len(v.fields)
 	case 3:
-		open, end = "[", "]"
-		for _, it := range v.items {
-			if s, ok := w.inline(it); ok {
-				parts = append(parts, in+s)
-			} else {
-				parts = append(parts, in+w.json(in, it))
-			}
+		open, end = '[', ']'
+		n = len(v.items)
+	}
+	b = append(b, open)
+	if n == 0 {
+		return append(b, end)
+	}
+	in := ind + w.unit
+	b = append(b, w.nl...)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+			b = append(b, w.nl...)
+		}
+		if v.kind == 2 {
+			b = w.appendEntry(b, in, v.fields[i].Key, v.fields[i].Value)
+			continue
+		}
+		b = append(b, in...)
+		if s, ok := w.inline(v.items[i]); ok {
+			b = append(b, s...)
+		} else {
+			b = w.appendJSON(b, in, v.items[i])
 		}
 	}
-	if len(parts) == 0 {
-		return open + end
-	}
-	return open + w.nl + strings.Join(parts, ","+w.nl) + w.nl + ind + end
+	b = append(b, w.nl...)
+	b = append(b, ind...)
+	return append(b, end)
 }
 
 // lineEnd returns the offset of the line break (or end of text) that ends
@@ -273,21 +330,46 @@ func InsertEntry(doc *source.Document, m *source.Node, key string, v Value) (dia
 	if m == nil || m.Kind != source.Mapping || len(m.Pairs) == 0 {
 		return diag.Edit{}, false
 	}
-	w := newWriter(doc)
-	last := m.Pairs[len(m.Pairs)-1]
-	_, lead := column(doc.Text, last.KeySpan.Start)
-	col, _ := column(doc.Text, last.KeySpan.Start)
-	ind := lead + strings.Repeat(" ", col-len(lead))
-	if doc.Format == source.JSON {
-		at := last.Value.Span.End
-		return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: "," + w.nl + w.entry(ind, key, v)}, true
-	}
-	if m.Style == source.Flow {
+	if doc.Format != source.JSON && m.Style == source.Flow {
 		return diag.Edit{}, false
 	}
-	at := lineEnd(doc.Text, max(last.Value.Span.End, last.KeySpan.End))
-	return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: w.nl + w.entry(ind, key, v)}, true
+	w := newWriter(doc)
+	last := m.Pairs[len(m.Pairs)-1]
+	ind := indentAt(doc.Text, last.KeySpan.Start)
+	b := make([]byte, 0, 256)
+	at := last.Value.Span.End
+	if doc.Format == source.JSON {
+		b = append(b, ',')
+	} else {
+		at = lineEnd(doc.Text, max(last.Value.Span.End, last.KeySpan.End))
+	}
+	b = append(b, w.nl...)
+	b = w.appendEntry(b, ind, key, v)
+	return diag.Edit{Span: source.Span{Start: at, End: at}, NewText: string(b)}, true
 }
+
+// indentAt is the indentation of text that starts at the column of
+// offset: the line's leading whitespace, then spaces up to the column.
+// Usually that is spaces alone, given without allocating.
+func indentAt(text []byte, offset int) string {
+	start := offset
+	for start > 0 && text[start-1] != '\n' {
+		start--
+	}
+	col := offset - start
+	spaces := true
+	for i := start; i < offset && spaces; i++ {
+		spaces = text[i] == ' '
+	}
+	if spaces && col <= len(blanks) {
+		return blanks[:col]
+	}
+	_, lead := column(text, offset)
+	return lead + strings.Repeat(" ", col-len(lead))
+}
+
+// blanks are the indentations indentAt gives without allocating.
+const blanks = "                                                                "
 
 // InsertEntryBefore adds key: v as a new entry just before an existing
 // entry of the same mapping, such as a Parameters section before Resources.

@@ -19,8 +19,15 @@ func Parse(doc *source.Node, kind PolicyKind, eval Evaluator) *Policy {
 	if p.StatementKey == nil {
 		return p
 	}
-	for i, sn := range statementNodes(p.StatementKey.Value) {
-		p.Statements = append(p.Statements, parseStatement(p, i, sn, eval))
+	nodes := statementNodes(p.StatementKey.Value)
+	if len(nodes) > 0 {
+		// The statements in one allocation, listed in one more.
+		p.Statements = make([]*Statement, len(nodes))
+		slab := make([]Statement, len(nodes))
+		for i, sn := range nodes {
+			p.Statements[i] = &slab[i]
+			parseStatement(&slab[i], p, i, sn, eval)
+		}
 	}
 	return p
 }
@@ -28,6 +35,9 @@ func Parse(doc *source.Node, kind PolicyKind, eval Evaluator) *Policy {
 // statementNodes accepts a single statement object or a list of them
 // (IAM allows both); Fn::If around a statement yields both branches.
 func statementNodes(n *source.Node) []*source.Node {
+	if n != nil && n.Kind == source.Sequence && !hasIf(n.Items) {
+		return n.Items // the usual list of statements, read only
+	}
 	var out []*source.Node
 	for _, it := range n.List() {
 		if fn, arg := it.Intrinsic(); fn == "Fn::If" {
@@ -47,10 +57,21 @@ func statementNodes(n *source.Node) []*source.Node {
 	return out
 }
 
-func parseStatement(p *Policy, i int, n *source.Node, eval Evaluator) *Statement {
-	s := &Statement{Policy: p, Index: i, Node: n}
+// hasIf reports whether some statement is written with Fn::If.
+func hasIf(items []*source.Node) bool {
+	for _, it := range items {
+		if fn, _ := it.Intrinsic(); fn == "Fn::If" {
+			return true
+		}
+	}
+	return false
+}
+
+// parseStatement reads statement number i of p from n into s.
+func parseStatement(s *Statement, p *Policy, i int, n *source.Node, eval Evaluator) {
+	*s = Statement{Policy: p, Index: i, Node: n}
 	if n.Kind != source.Mapping {
-		return s
+		return
 	}
 	if v := n.Get("Sid"); v != nil {
 		s.Sid, _ = v.Str()
@@ -87,7 +108,6 @@ func parseStatement(p *Policy, i int, n *source.Node, eval Evaluator) *Statement
 		s.ConditionKey = kp
 		s.Conditions = parseConditions(kp.Value, eval)
 	}
-	return s
 }
 
 // parsePrincipals reads "*" or {"AWS": ..., "Service": ...}.

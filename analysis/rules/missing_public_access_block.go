@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/iamlens/iamlens/analysis/diag"
 	"github.com/iamlens/iamlens/analysis/edit"
@@ -29,23 +29,24 @@ func checkMissingPublicAccessBlock(c *Context) {
 		if !b.BPA.Default || b.Resource == nil {
 			continue
 		}
-		msg := fmt.Sprintf("%s has no PublicAccessBlockConfiguration. New buckets get all four Block Public Access settings on by default, "+
-			"so it is private; write them down to keep that intent reviewable.", b.ID)
-		var fixes []diag.Fix
-		if fx, ok := insertBPAFix(c, b.Resource.Properties, b.Resource.Node, fmt.Sprintf("Add PublicAccessBlockConfiguration to %s with all four settings on", b.ID), [4]bool{true, true, true, true}); ok {
-			fixes = append(fixes, fx)
+		// Plain concatenation: this runs for every bucket of a template.
+		msg := b.ID + " has no PublicAccessBlockConfiguration. New buckets get all four Block Public Access settings on by default, " +
+			"so it is private; write them down to keep that intent reviewable."
+		if fx, ok := insertBPAFix(c, b.Resource.Properties, b.Resource.Node, "Add PublicAccessBlockConfiguration to "+b.ID+" with all four settings on", [4]bool{true, true, true, true}); ok {
+			c.Report(b.Resource.KeySpan, msg, fx)
+		} else {
+			c.Report(b.Resource.KeySpan, msg)
 		}
-		c.Report(b.Resource.KeySpan, msg, fixes...)
 	}
 }
 
 // bpaValue is a PublicAccessBlockConfiguration value; on is in the order
 // BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets.
 func bpaValue(on [4]bool) edit.Value {
-	names := []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}
-	var fields []edit.Field
+	names := [4]string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}
+	fields := make([]edit.Field, len(names))
 	for i, n := range names {
-		fields = append(fields, edit.Field{Key: n, Value: edit.Raw(fmt.Sprint(on[i]))})
+		fields[i] = edit.Field{Key: n, Value: edit.Raw(strconv.FormatBool(on[i]))}
 	}
 	return edit.Map(fields...)
 }

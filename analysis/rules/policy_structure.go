@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/iamlens/iamlens/analysis/diag"
@@ -79,10 +80,11 @@ func checkStatement(c *Context, p *iam.Policy, st *iam.Statement) {
 	if f, _ := n.Intrinsic(); f != "" {
 		return
 	}
-	name := statementName(st)
+	// Named only for a finding: most statements have none.
+	name := func() string { return statementName(st) }
 	for _, kp := range n.Pairs {
 		if !statementKeys[kp.Key] {
-			msg := fmt.Sprintf("Unknown key %q in %s of %s: IAM rejects the policy with MalformedPolicyDocument.", kp.Key, name, where(p))
+			msg := fmt.Sprintf("Unknown key %q in %s of %s: IAM rejects the policy with MalformedPolicyDocument.", kp.Key, name(), where(p))
 			if s := closestKey(kp.Key); s != "" {
 				msg += fmt.Sprintf(" Did you mean %q?", s)
 			}
@@ -91,10 +93,10 @@ func checkStatement(c *Context, p *iam.Policy, st *iam.Statement) {
 	}
 	switch {
 	case st.EffectNode == nil:
-		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Effect: add `Effect: Allow` or `Effect: Deny`; IAM rejects a statement without one.", capitalize(name), where(p)))
+		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Effect: add `Effect: Allow` or `Effect: Deny`; IAM rejects a statement without one.", capitalize(name()), where(p)))
 	case st.Effect != "Allow" && st.Effect != "Deny":
 		if f, _ := st.EffectNode.Intrinsic(); f == "" {
-			msg := fmt.Sprintf("Effect %q in %s is neither Allow nor Deny (the words are case-sensitive); IAM rejects the policy.", st.Effect, name)
+			msg := fmt.Sprintf("Effect %q in %s is neither Allow nor Deny (the words are case-sensitive); IAM rejects the policy.", st.Effect, name())
 			var fixes []diag.Fix
 			switch strings.ToLower(st.Effect) {
 			case "allow":
@@ -106,23 +108,23 @@ func checkStatement(c *Context, p *iam.Policy, st *iam.Statement) {
 		}
 	}
 	if n.Pair("Action") != nil && n.Pair("NotAction") != nil {
-		c.Report(n.Pair("NotAction").KeySpan, fmt.Sprintf("%s has both Action and NotAction; a statement takes one of them.", capitalize(name)))
+		c.Report(n.Pair("NotAction").KeySpan, fmt.Sprintf("%s has both Action and NotAction; a statement takes one of them.", capitalize(name())))
 	} else if st.ActionKey == nil {
-		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Action: it matches no request, and IAM rejects the policy. Add the actions it should allow or deny.", capitalize(name), where(p)))
+		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Action: it matches no request, and IAM rejects the policy. Add the actions it should allow or deny.", capitalize(name()), where(p)))
 	}
 	if n.Pair("Resource") != nil && n.Pair("NotResource") != nil {
-		c.Report(n.Pair("NotResource").KeySpan, fmt.Sprintf("%s has both Resource and NotResource; a statement takes one of them.", capitalize(name)))
+		c.Report(n.Pair("NotResource").KeySpan, fmt.Sprintf("%s has both Resource and NotResource; a statement takes one of them.", capitalize(name())))
 	} else if st.ResourceKey == nil && p.Kind != iam.Trust {
-		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Resource: IAM rejects the policy. Name the bucket or object ARNs it applies to.", capitalize(name), where(p)))
+		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Resource: IAM rejects the policy. Name the bucket or object ARNs it applies to.", capitalize(name()), where(p)))
 	}
 	if st.PrincipalKey != nil && (p.Kind == iam.Identity || p.Kind == iam.Boundary) {
 		c.Report(st.PrincipalKey.KeySpan, fmt.Sprintf("%s is in an identity policy, which applies to the role it is attached to and cannot name a %s; IAM rejects it with MalformedPolicyDocument. Remove it, or put the statement in a bucket policy.", st.PrincipalKey.Key, st.PrincipalKey.Key))
 	}
 	if st.PrincipalKey == nil && (p.Kind == iam.Bucket || p.Kind == iam.KeyPolicy || p.Kind == iam.Trust || p.Kind == iam.Resource) {
-		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Principal: a resource policy must say whom it applies to, and S3 rejects it with MalformedPolicy.", capitalize(name), where(p)))
+		c.Report(statementStart(c, n), fmt.Sprintf("%s of %s has no Principal: a resource policy must say whom it applies to, and S3 rejects it with MalformedPolicy.", capitalize(name()), where(p)))
 	}
 	if st.NotPrincipal && st.Effect == "Allow" {
-		c.Report(st.PrincipalKey.KeySpan, fmt.Sprintf("Allow with NotPrincipal in %s grants access to everyone except the principals listed, anonymous users included. Name the principals to allow with Principal instead.", name))
+		c.Report(st.PrincipalKey.KeySpan, fmt.Sprintf("Allow with NotPrincipal in %s grants access to everyone except the principals listed, anonymous users included. Name the principals to allow with Principal instead.", name()))
 	}
 	if p.Version != "2012-10-17" {
 		checkVariables(c, p, st)
@@ -152,9 +154,9 @@ func checkVariables(c *Context, p *iam.Policy, st *iam.Statement) {
 
 func statementName(st *iam.Statement) string {
 	if st.Sid != "" {
-		return fmt.Sprintf("statement %q", st.Sid)
+		return "statement " + strconv.Quote(st.Sid) // as %q writes it
 	}
-	return fmt.Sprintf("statement %d", st.Index+1)
+	return "statement " + strconv.Itoa(st.Index+1)
 }
 
 func capitalize(s string) string {

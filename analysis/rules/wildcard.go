@@ -48,10 +48,12 @@ func checkWildcardAction(c *Context) {
 				if !ok || e.Node == nil {
 					continue
 				}
-				switch strings.ToLower(name) {
-				case "*":
+				// Compared without lower-casing: four bytes that fold to
+				// "s3:*" are ASCII, so EqualFold agrees with ToLower here.
+				switch {
+				case name == "*":
 					c.Report(e.Node.Span, fmt.Sprintf("Action \"*\" in %s allows every action of every AWS service, not just S3. List the actions the function needs.", where(p)))
-				case "s3:*":
+				case len(name) == 4 && strings.EqualFold(name, "s3:*"):
 					c.Report(e.Node.Span, fmt.Sprintf("s3:* in %s allows every S3 action, including s3:DeleteBucket, s3:PutBucketPolicy and s3:PutBucketPublicAccessBlock. List the object and bucket actions the function needs.", where(p)))
 				}
 			}

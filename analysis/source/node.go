@@ -63,12 +63,15 @@ const (
 // and Tag holding the tag as written ("!GetAtt"). `!GetAtt A.B` becomes
 // {"Fn::GetAtt": ["A", "B"]} whose two item spans cover "A" and "B" inside the
 // original scalar.
+//
+// The small fields come first, together, so that a node takes 104 bytes
+// rather than 112: a large template has tens of thousands of nodes.
 type Node struct {
 	Kind       Kind
 	ScalarType ScalarType // for Scalar
 	Style      Style
-	Tag        string  // YAML tag as written ("!Ref", "!!str"), "" when none
 	Short      bool    // a short-form intrinsic, see above
+	Tag        string  // YAML tag as written ("!Ref", "!!str"), "" when none
 	Value      string  // decoded scalar text (for Scalar)
 	Span       Span    // the whole value, including quotes, tag and brackets
 	Pairs      []Pair  // Mapping entries in document order

@@ -99,6 +99,9 @@ func (s Str) HasHoles() bool {
 
 // String renders the value for people: holes as ${...}, the way !Sub writes them.
 func (s Str) String() string {
+	if len(s.Parts) == 1 && !s.Parts[0].Hole {
+		return s.Parts[0].Lit // the usual literal, without copying it
+	}
 	var b strings.Builder
 	for _, p := range s.Parts {
 		if !p.Hole {
@@ -124,7 +127,13 @@ func (s Str) key(shape bool) string {
 	if len(s.Parts) == 1 && !s.Parts[0].Hole {
 		return s.Parts[0].Lit
 	}
+	// Sized first: rules ask for the key of every Resource element.
+	n := 0
+	for _, p := range s.Parts {
+		n += len(p.Lit) + 5 + len(p.Ref) + len(p.Attr) + len(p.Type)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, p := range s.Parts {
 		if !p.Hole {
 			b.WriteString(p.Lit)
