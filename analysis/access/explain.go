@@ -208,6 +208,7 @@ func (r *Report) reasons(fa *FunctionAccess, ba *BucketAccess) []string {
 	for _, dn := range ba.Denials() {
 		out = append(out, fmt.Sprintf("%s denied by %s", dn.Short(6), dn.By))
 	}
+	out = append(out, inertNotes(fa, ba)...)
 	b := ba.Bucket
 	switch {
 	case b.External:
@@ -336,6 +337,9 @@ func (r *Report) WriteText(w io.Writer) {
 			if k := ba.KMS; k != nil && len(k.Missing) > 0 {
 				fmt.Fprintf(w, "        KMS key %s: missing %s\n", k.Key, strings.Join(k.Missing, ", "))
 			}
+			for _, n := range inertNotes(fa, ba) {
+				fmt.Fprintf(w, "        note:    %s\n", n)
+			}
 		}
 		for _, u := range fa.Unknown {
 			fmt.Fprintf(w, "    unknown: %s\n", u)
@@ -372,4 +376,57 @@ func (r *Report) summaryLine(fa *FunctionAccess, ba *BucketAccess) string {
 		bpa = fmt.Sprintf("BPA %s (does not affect this role: requests are signed by %s)", state, fa.Role.ID)
 	}
 	return fmt.Sprintf("%s: %s · %s · %s", b.ID, what, via, bpa)
+}
+
+// inertNotes names the role's Allow statements that are written for a
+// template bucket but decide nothing on it: the answer to "why can't my
+// function write?" is usually one of these (an object action on the bucket
+// ARN, a bucket action on bucket/*), which action-resource-mismatch reports.
+func inertNotes(fa *FunctionAccess, ba *BucketAccess) []string {
+	b := ba.Bucket
+	if b.External || fa.Role == nil {
+		return nil
+	}
+	used := map[*iam.Statement]bool{}
+	for _, d := range ba.Decisions {
+		for _, st := range d.By {
+			used[st] = true
+		}
+		if d.DeniedBy != nil {
+			used[d.DeniedBy] = true
+		}
+	}
+	var out []string
+	for _, p := range fa.Role.Identity {
+		if p.Synthetic {
+			continue
+		}
+		for _, st := range p.Statements {
+			if !st.Allow() || used[st] || !namesBucket(st, b.ID) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s names %s but grants nothing on it: object actions need ${%s.Arn}/*, bucket actions ${%s.Arn}", Describe(st), b.ID, b.ID, b.ID))
+		}
+	}
+	return out
+}
+
+// namesBucket reports whether a statement about S3 actions names a
+// template bucket, by its logical id, in an S3 ARN of its Resource.
+func namesBucket(st *iam.Statement, id string) bool {
+	if !touchesS3(st) {
+		return false
+	}
+	for _, e := range st.Resources {
+		s3 := false
+		for _, part := range e.Value.Parts {
+			if !part.Hole && strings.Contains(part.Lit, ":s3:::") {
+				s3 = true
+			}
+			if s3 && part.Hole && part.Kind == value.ResourceRef && part.Ref == id {
+				return true
+			}
+		}
+	}
+	return false
 }
