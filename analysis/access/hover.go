@@ -85,6 +85,9 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 		if u := ba.UnknownActions(); len(u) > 0 {
 			w.item("unknown: %s", w.code(strings.Join(u, " ")))
 		}
+		for _, n := range inertNotes(fa, ba) {
+			w.item("%s", n)
+		}
 		if k := ba.KMS; k != nil && len(k.Missing) > 0 {
 			w.item("KMS key %s: missing %s", k.Key, w.code(strings.Join(k.Missing, " ")))
 		}
