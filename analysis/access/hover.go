@@ -56,7 +56,7 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 		return ""
 	}
 	w := &writer{md: markdown}
-	w.title(fmt.Sprintf("%s: S3 access", fa.ID))
+	w.title(fmt.Sprintf("%s — what it can do to S3", fa.ID))
 	w.b.WriteString(roleLine(fa) + ".\n")
 	if len(fa.Buckets) == 0 {
 		if fa.Known() {
@@ -136,7 +136,7 @@ func (r *Report) BucketHover(id string, markdown bool) string {
 		return ""
 	}
 	w := &writer{md: markdown}
-	w.title(fmt.Sprintf("%s: S3 bucket", b.ID))
+	w.title(fmt.Sprintf("%s — S3 bucket", b.ID))
 	w.section("Who can reach it")
 	n := 0
 	for _, fa := range r.Functions {

@@ -169,13 +169,21 @@ func resourceSection(w *Writer, m *model.Model, t *Target) {
 		return
 	}
 	r := t.Resource
-	w.Title(fmt.Sprintf("%s — %s", r.ID, r.Type))
-	tpl := m.Template
+	// The reasoner's hovers carry their own heading.
 	switch r.Type {
 	case "AWS::S3::Bucket":
 		if bucketAccess(w, m, r.ID) {
 			return
 		}
+	case "AWS::Serverless::Function", "AWS::Lambda::Function":
+		if functionAccess(w, m, r.ID) {
+			return
+		}
+	}
+	w.Title(fmt.Sprintf("%s — %s", r.ID, r.Type))
+	tpl := m.Template
+	switch r.Type {
+	case "AWS::S3::Bucket":
 		if n, ok := r.Prop("BucketName").Str(); ok {
 			w.Para(fmt.Sprintf("Bucket name %s.", w.Code(n)))
 		} else if r.Prop("BucketName") == nil {
@@ -195,9 +203,7 @@ func resourceSection(w *Writer, m *model.Model, t *Target) {
 			w.Para("Encrypted with a KMS key: readers need kms:Decrypt and writers kms:GenerateDataKey on it, besides their S3 permissions.")
 		}
 	case "AWS::Serverless::Function", "AWS::Lambda::Function":
-		if !functionAccess(w, m, r.ID) {
-			functionSummary(w, tpl, r)
-		}
+		functionSummary(w, tpl, r)
 	case "AWS::IAM::Role":
 		if r.Implicit {
 			w.Para(fmt.Sprintf("Created by SAM for function %s from its Policies.", w.Code(r.Origin)))

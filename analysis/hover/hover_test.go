@@ -102,7 +102,7 @@ func TestHoverTexts(t *testing.T) {
 		{"public statement, BPA default", "Sid: Anyone", 1, []string{"Public by S3's definition", "BlockPublicPolicy on", "April 2023", "s3:PutBucketPolicy Access Denied"}},
 		{"flag", "BlockPublicPolicy: false", 2, []string{"BlockPublicPolicy of bucket Site: off", "Blocks:", "Leaves alone:"}},
 		{"block", "PublicAccessBlockConfiguration:", 2, []string{"`IgnorePublicAcls`: off (left out, so false)", "`BlockPublicAcls`: on"}},
-		{"resource id", "Data:\n", 1, []string{"Data — AWS::S3::Bucket", "all four settings on"}},
+		{"resource id", "Data:\n", 1, []string{"Data — S3 bucket", "all four settings on"}},
 		{"role id", "Role:\n", 1, []string{"Execution role of `Fn`"}},
 		{"bucket ARN", "!GetAtt Data.Arn", 10, []string{"bucket `Data` of this template itself", "Serves `s3:ListBucket`", "Does not serve `s3:GetObject`"}},
 	}
