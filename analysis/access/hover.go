@@ -70,7 +70,7 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 		allowed := ba.Allowed()
 		if len(allowed) > 0 {
 			w.item("%s: %s", verbs(allowed), w.code(strings.Join(allowed, " ")))
-		} else if len(ba.Decisions) == 0 {
+		} else if len(ba.Decisions) == 0 && len(inertNotes(fa, ba)) == 0 {
 			w.item("no statement of %s grants an S3 action on it; object actions need the objects' ARN (%s), bucket actions the bucket ARN (%s)",
 				fa.Role.ID, w.code("${"+ba.Bucket.ID+".Arn}/*"), w.code("${"+ba.Bucket.ID+".Arn}"))
 		} else {
