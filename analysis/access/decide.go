@@ -175,47 +175,48 @@ func applies(s side, i int, act *s3Action, ctx func(*s3Action) iam.RequestContex
 	return value.And(value.And(a, r), value.And(s.prin, cond))
 }
 
-func (e *engine) decideAction(i int, act *s3Action, fa *FunctionAccess, b *Bucket, g *groups,
-	ctx func(*s3Action) iam.RequestContext, hasEP, epKnown bool) (Decision, bool) {
-	d := Decision{Action: act.full, Object: act.object}
-	identity, bucket := value.False, value.False
-	var by []*iam.Statement
-	full := false
-	var regions []string
-	for _, s := range g.identity {
+// grants collects the Allow statements that certainly grant an action, from
+// the identity and the bucket policies alike.
+type grants struct {
+	by      []*iam.Statement
+	full    bool     // some grant covers every object
+	regions []string // key prefixes the object grants are limited to
+}
+
+// allow is whether the Allow statements of one side grant the action
+// (three-valued), recording the certain grants.
+func (gr *grants) allow(sides []side, i int, act *s3Action, ctx func(*s3Action) iam.RequestContext) value.Tri {
+	t := value.False
+	for _, s := range sides {
 		if !s.c.allow {
 			continue
 		}
 		m := applies(s, i, act, ctx)
-		identity = value.Or(identity, m)
+		t = value.Or(t, m)
 		if m == value.True {
-			by = append(by, s.c.st)
+			gr.by = append(gr.by, s.c.st)
 			if act.object && s.rm.all == value.True {
-				full = true
+				gr.full = true
 			}
-			regions = append(regions, s.rm.regions...)
+			gr.regions = append(gr.regions, s.rm.regions...)
 		}
 	}
+	return t
+}
+
+func (e *engine) decideAction(i int, act *s3Action, fa *FunctionAccess, b *Bucket, g *groups,
+	ctx func(*s3Action) iam.RequestContext, hasEP, epKnown bool) (Decision, bool) {
+	d := Decision{Action: act.full, Object: act.object}
+	var gr grants
+	identity := gr.allow(g.identity, i, act, ctx)
 	d.RoleAllows = identity == value.True
 	evidence := identity
 	if len(fa.Role.Unknown) > 0 {
 		identity = value.Or(identity, value.Maybe)
 	}
-	for _, s := range g.bucket {
-		if !s.c.allow {
-			continue
-		}
-		m := applies(s, i, act, ctx)
-		bucket = value.Or(bucket, m)
-		if m == value.True {
-			by = append(by, s.c.st)
-			if act.object && s.rm.all == value.True {
-				full = true
-			}
-			regions = append(regions, s.rm.regions...)
-		}
-	}
+	bucket := gr.allow(g.bucket, i, act, ctx)
 	evidence = value.Or(evidence, bucket)
+	by, full, regions := gr.by, gr.full, gr.regions
 	if evidence == value.False && len(fa.Role.Unknown) == 0 && !b.External {
 		return d, false
 	}

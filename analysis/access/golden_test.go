@@ -3,7 +3,7 @@ package access_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/iamlens/iamlens/analysis/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +12,6 @@ import (
 	"github.com/iamlens/iamlens/analysis"
 	"golang.org/x/tools/txtar"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestExplainGolden runs testdata/*.txtar: an input template, then the
 // expected explain JSON ("explain.json") and hover texts ("hover: Id" in
@@ -36,16 +34,7 @@ func runGolden(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var input *txtar.File
-	for i := range ar.Files {
-		if strings.HasPrefix(ar.Files[i].Name, "input") {
-			input = &ar.Files[i]
-			break
-		}
-	}
-	if input == nil {
-		t.Fatalf("%s: no input section", file)
-	}
+	input := golden.Input(t, file, ar)
 	res := analysis.Analyze(input.Name, input.Data, analysis.Options{})
 	if res.Access == nil {
 		t.Fatalf("%s: no access report (kind %s)", file, res.Kind)
@@ -75,7 +64,7 @@ func runGolden(t *testing.T, file string) {
 			got[f.Name] = text
 		}
 	}
-	if *update {
+	if golden.Updating() {
 		for i, f := range ar.Files {
 			if g, ok := got[f.Name]; ok {
 				ar.Files[i].Data = []byte(g)

@@ -67,10 +67,10 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 	}
 	for _, ba := range fa.Buckets {
 		w.section(ba.Bucket.ID)
-		allowed := ba.Allowed()
+		allowed, notes := ba.Allowed(), inertNotes(fa, ba)
 		if len(allowed) > 0 {
 			w.item("%s: %s", verbs(allowed), w.code(strings.Join(allowed, " ")))
-		} else if len(ba.Decisions) == 0 && len(inertNotes(fa, ba)) == 0 {
+		} else if len(ba.Decisions) == 0 && len(notes) == 0 {
 			w.item("no statement of %s grants an S3 action on it; object actions need the objects' ARN (%s), bucket actions the bucket ARN (%s)",
 				fa.Role.ID, w.code("${"+ba.Bucket.ID+".Arn}/*"), w.code("${"+ba.Bucket.ID+".Arn}"))
 		} else {
@@ -85,7 +85,7 @@ func (r *Report) FunctionHover(id string, markdown bool) string {
 		if u := ba.UnknownActions(); len(u) > 0 {
 			w.item("unknown: %s", w.code(strings.Join(u, " ")))
 		}
-		for _, n := range inertNotes(fa, ba) {
+		for _, n := range notes {
 			w.item("%s", n)
 		}
 		if k := ba.KMS; k != nil && len(k.Missing) > 0 {

@@ -22,7 +22,13 @@ type Function struct {
 func (f *Function) Prop(name string) *source.Node { return present(f.Props.Get(name)) }
 
 // Functions returns the template's Lambda functions in document order.
+// The slice is shared: callers must not change it.
 func (t *Template) Functions() []*Function {
+	t.functionsOnce.Do(func() { t.functions = t.buildFunctions() })
+	return t.functions
+}
+
+func (t *Template) buildFunctions() []*Function {
 	var out []*Function
 	for _, id := range t.Order {
 		r := t.Resources[id]

@@ -35,6 +35,11 @@ type Template struct {
 
 	ResourcesPair *source.Pair // the "Resources" entry, for fixes that add resources
 
+	// functions are the template's functions with Globals merged, built
+	// once: rules, the network model and the reasoner all walk them.
+	functionsOnce sync.Once
+	functions     []*Function
+
 	// getAtts are the values GetAtt has built; hovers may ask concurrently.
 	getAttMu sync.Mutex
 	getAtts  map[getAttKey]value.Str

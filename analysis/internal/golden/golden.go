@@ -33,6 +33,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// Updating reports whether the test run was asked to rewrite goldens
+// (-update), for tests with golden sections of their own.
+func Updating() bool { return *update }
+
 // Format renders findings one per line, positions 1-based with UTF-16 columns.
 func Format(r *analysis.Result) string {
 	var b strings.Builder
@@ -60,6 +64,19 @@ func Apply(text []byte, fix analysis.Fix) ([]byte, error) {
 	return out, nil
 }
 
+// Input returns the archive's input section (named input.yaml,
+// input.json ...), failing the test when there is none.
+func Input(t testing.TB, file string, ar *txtar.Archive) *txtar.File {
+	t.Helper()
+	for i := range ar.Files {
+		if strings.HasPrefix(ar.Files[i].Name, "input") {
+			return &ar.Files[i]
+		}
+	}
+	t.Fatalf("%s: no input section", file)
+	return nil
+}
+
 // Run runs every *.txtar file in dir as a subtest.
 func Run(t *testing.T, dir string) {
 	t.Helper()
@@ -80,16 +97,7 @@ func runFile(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var input *txtar.File
-	for i := range ar.Files {
-		if strings.HasPrefix(ar.Files[i].Name, "input") {
-			input = &ar.Files[i]
-			break
-		}
-	}
-	if input == nil {
-		t.Fatalf("%s: no input section", file)
-	}
+	input := Input(t, file, ar)
 	res := analysis.Analyze(input.Name, input.Data, analysis.Options{})
 	got := Format(res)
 	fixes := map[string]analysis.Fix{}
