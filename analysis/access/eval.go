@@ -1,7 +1,6 @@
 package access
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/iamlens/iamlens/analysis/iam"
@@ -128,38 +127,13 @@ func (e *engine) compile(st *iam.Statement, kind iam.PolicyKind) *compiled {
 
 // strKey identifies a symbolic string, holes included, for memo tables;
 // ok is false when it holds an unknown hole, which equals nothing else.
-// It is asked for every Resource element and bucket part, so it sizes
-// the key once and returns a lone literal's text without copying it.
 func strKey(v value.Str) (string, bool) {
-	if len(v.Parts) == 1 && !v.Parts[0].Hole {
-		return v.Parts[0].Lit, true
-	}
-	n := 0
 	for _, p := range v.Parts {
-		if !p.Hole {
-			n += len(p.Lit)
-			continue
-		}
-		if p.Kind == value.Unknown {
+		if p.Hole && p.Kind == value.Unknown {
 			return "", false
 		}
-		n += 4 + len(p.Ref) + len(p.Attr) // "\x00" kind ref "." attr "\x00", kind < 10
 	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, p := range v.Parts {
-		if !p.Hole {
-			b.WriteString(p.Lit)
-			continue
-		}
-		b.WriteByte(0)
-		b.WriteString(strconv.Itoa(int(p.Kind)))
-		b.WriteString(p.Ref)
-		b.WriteByte('.')
-		b.WriteString(p.Attr)
-		b.WriteByte(0)
-	}
-	return b.String(), true
+	return v.Key(), true
 }
 
 type coverKey struct {
