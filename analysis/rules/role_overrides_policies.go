@@ -23,16 +23,14 @@ func checkRoleOverridesPolicies(c *Context) {
 		if !f.Serverless {
 			continue
 		}
-		rp := f.Props.Pair("Role")
-		pp := f.Props.Pair("Policies")
-		if rp == nil || pp == nil || f.Prop("Role") == nil || f.Prop("Policies") == nil {
+		role, policies := f.Prop("Role"), f.Prop("Policies")
+		if role == nil || policies == nil {
 			continue
 		}
-		n := len(pp.Value.List())
-		role := c.Template.SourceText(rp.Value)
+		n := len(policies.List())
 		msg := fmt.Sprintf("%s sets Role (%s), so SAM ignores its Policies: %s never %s the function, and calls that need %s fail with AccessDenied. "+
 			"Move the permissions into the role, or remove Role so SAM creates one from Policies.",
-			f.ID, role, plural(n, "the entry", fmt.Sprintf("the %d entries", n)), plural(n, "reaches", "reach"), plural(n, "it", "them"))
-		c.Report(pp.KeySpan, msg)
+			f.ID, c.Template.SourceText(role), plural(n, "the entry", fmt.Sprintf("the %d entries", n)), plural(n, "reaches", "reach"), plural(n, "it", "them"))
+		c.Report(f.Props.Pair("Policies").KeySpan, msg)
 	}
 }
